@@ -1,0 +1,21 @@
+package io.snowhook.blob;
+
+/**
+ * Streams blobs from the configured storage accounts only — never from a host named in an event.
+ */
+public interface BlobSource {
+
+    /**
+     * Opens one blob version for reading; the caller closes it.
+     *
+     * @param expectedEtag the normalised eTag the load is for; the read is conditional on it
+     * @throws BlobNotFound the blob (or its container) does not exist
+     * @throws BlobChanged the blob exists with another eTag: a newer version replaced it
+     * @throws BlobUnavailable transient failure (I/O, timeout, 5xx, 429): retry
+     * @throws BlobAccessDenied authentication or authorisation failed: permanent
+     */
+    BlobContent open(BlobId id, String expectedEtag);
+
+    /** A cheap round trip for readiness: each configured container is reachable. Throws when not. */
+    void check();
+}
