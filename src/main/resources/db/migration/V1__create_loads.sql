@@ -3,11 +3,14 @@
 CREATE TABLE loads (
     id              UUID            NOT NULL PRIMARY KEY,
     event_id        VARCHAR(200),
-    -- account/container/blob/etag of event-driven loads; NULL for re-ingestions and events without an eTag.
-    -- Unique, so a redelivered blob version maps to the existing load even under a new event id.
-    version_key     VARCHAR(2000),
+    -- SHA-256 (hex) of account/container/blob/eTag for event-driven loads of a routed blob version; NULL for
+    -- skipped events, re-ingestions and events without an eTag. Unique, so a redelivered blob version maps
+    -- to the existing load even under a new event id. A hash, because a blob name of 1024 characters can
+    -- exceed PostgreSQL's limit for a b-tree index entry.
+    version_key     VARCHAR(64),
     status          VARCHAR(16)     NOT NULL,
-    event_type      VARCHAR(200)    NOT NULL,
+    -- NULL for operator loads (re-ingest, POST /ingestions).
+    event_type      VARCHAR(200),
     api             VARCHAR(64),
     account         VARCHAR(64)     NOT NULL,
     container       VARCHAR(64)     NOT NULL,

@@ -1,41 +1,432 @@
 package io.snowhook.loads;
 
+import io.snowhook.blob.BlobId;
+import io.snowhook.blob.StorageAccounts;
+import io.snowhook.routing.Route;
+import io.snowhook.routing.Router;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The one entry point to the load ledger for intake and the web API: records incoming blobs (dedupe,
  * supersede, skip, route), answers status queries and queues re-ingestions.
+ *
+ * <p>Recording methods never run inside a caller's transaction: each load is committed before they return
+ * (so an acknowledged event is never lost), and a lost insert race is settled by the unique constraints of
+ * the {@code loads} table, which would abort a surrounding PostgreSQL transaction.
  */
 @Service
 public class LoadService {
 
+    /** The reason recorded for a blob whose name matches no configured route. */
+    public static final String NO_ROUTE_REASON = "no route for blob name";
+
+    private static final Logger log = LoggerFactory.getLogger(LoadService.class);
+
+    private final LoadStore store;
+    private final Router router;
+    private final StorageAccounts accounts;
+
+    LoadService(LoadStore store, Router router, StorageAccounts accounts) {
+        this.store = store;
+        this.router = router;
+        this.accounts = accounts;
+    }
+
     /**
      * Validates every blob against the storage allow-list first (nothing is recorded when one fails),
-     * then records each — before the caller acknowledges — and returns one load per blob, in order.
-     * A duplicate delivery returns the existing load.
+     * then records each — committed before this returns — and returns one load per blob, in order. A
+     * duplicate delivery (same event id, or same account/container/name/eTag) returns the existing load; a
+     * version older (by sequencer) than a known one of the same blob is recorded {@code SUPERSEDED}, and a
+     * newer version supersedes older ones still {@code QUEUED}.
      *
      * @throws io.snowhook.system.Problem 422 {@code unknown-storage-account} for a blob outside the
      *     allow-list; 422 {@code untrusted-blob-url} for a {@code data.url} host the account cannot have
      */
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
     public List<Load> submit(List<IncomingBlob> blobs) {
-        throw new UnsupportedOperationException("the ledger is being built");
+        blobs.forEach(this::checkAllowed);
+        return blobs.stream().map(this::record).toList();
     }
 
     /** @throws io.snowhook.system.Problem 404 {@code load-not-found} */
     public Load get(UUID id) {
-        throw new UnsupportedOperationException("the ledger is being built");
+        return store.findById(id).orElseThrow(() -> new LoadNotFound(id));
     }
 
-    /** Queues a new load of the same blob version as {@code id}, referencing it. */
+    /**
+     * Queues a new load of the same blob version as {@code id}, referencing it, routed by the current
+     * configuration.
+     *
+     * @throws io.snowhook.system.Problem 404 {@code load-not-found}; 409 {@code load-in-progress} while the
+     *     load is still queued or loading; 422 {@code no-route} when no route matches the blob any more, or
+     *     {@code unknown-storage-account} when its container is no longer configured
+     */
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
     public Load reingest(UUID id) {
-        throw new UnsupportedOperationException("the ledger is being built");
+        Load original = get(id);
+        if (!original.status().isFinal()) {
+            throw new LoadInProgress(original);
+        }
+        if (!accounts.allows(original.account(), original.container())) {
+            throw new UnknownStorageAccount(original.account(), original.container(), original.blob());
+        }
+        Route route = router.route(original.blob()).orElseThrow(() -> new NoRoute(original.blob()));
+        Load load = queue(
+                new BlobId(original.account(), original.container(), original.blob()),
+                route,
+                original.etag(),
+                original.sequencer(),
+                original.size(),
+                original.eventTime(),
+                original.id());
+        log.info(
+                "load {} queued to re-ingest load {} of blob {}/{}/{} (eTag {})",
+                load.id(),
+                original.id(),
+                load.account(),
+                load.container(),
+                load.blob(),
+                load.etag());
+        return load;
     }
 
-    /** Queues a load of the blob at {@code url} (the allow-list applies) at its current version. */
+    /**
+     * Queues a load of the blob at {@code url} (host style or Azurite's path style; the allow-list applies).
+     * The new load references the newest earlier load of the blob, if any, and takes its eTag; without one
+     * (or when that load was skipped) the eTag stays null, meaning "the blob's current version", which the
+     * worker records when it reads the blob.
+     *
+     * @throws io.snowhook.system.Problem 400 {@code invalid-blob-url}; 422 {@code unknown-storage-account},
+     *     {@code untrusted-blob-url} or {@code no-route}; 409 {@code load-in-progress} while the newest
+     *     earlier load of the blob is still queued or loading
+     */
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
     public Load ingest(URI url) {
-        throw new UnsupportedOperationException("the ledger is being built");
+        BlobId blob = BlobUrl.parse(url);
+        if (!accounts.allows(blob.account(), blob.container())) {
+            throw new UnknownStorageAccount(blob.account(), blob.container(), blob.name());
+        }
+        String host = Objects.requireNonNull(url.getHost());
+        if (!accounts.acceptsUrlHost(blob.account(), host)) {
+            throw new UntrustedBlobUrl(blob.account(), host, blob.name());
+        }
+        Route route = router.route(blob.name()).orElseThrow(() -> new NoRoute(blob.name()));
+        Optional<Load> previous = store.findByBlob(blob.account(), blob.container(), blob.name()).stream()
+                .findFirst();
+        if (previous.isPresent() && !previous.get().status().isFinal()) {
+            throw new LoadInProgress(previous.get());
+        }
+        Optional<Load> version = previous.filter(p -> p.status() != LoadStatus.SKIPPED);
+        Load load = queue(
+                blob,
+                route,
+                version.map(Load::etag).orElse(null),
+                version.map(Load::sequencer).orElse(null),
+                version.map(Load::size).orElse(null),
+                version.map(Load::eventTime).orElse(null),
+                previous.map(Load::id).orElse(null));
+        log.info(
+                "load {} queued by ingestion of blob {}/{}/{} (eTag {}, repeats load {})",
+                load.id(),
+                load.account(),
+                load.container(),
+                load.blob(),
+                load.etag() == null ? "current" : load.etag(),
+                load.reingestOf());
+        return load;
+    }
+
+    /**
+     * One page of loads, newest first ({@code received_at} descending, then id). Every filter is optional.
+     *
+     * @param table target table, compared case-insensitively
+     * @param blobPrefix blob names starting with this (taken literally: no wildcards)
+     * @param since received at or after this instant
+     * @param page zero-based
+     * @param size 1 to 500
+     */
+    public LoadPage find(
+            @Nullable LoadStatus status,
+            @Nullable String table,
+            @Nullable String blobPrefix,
+            @Nullable Instant since,
+            int page,
+            int size) {
+        if (page < 0 || size < 1 || size > 500) {
+            throw new IllegalArgumentException("page must be >= 0 and size 1..500");
+        }
+        return store.find(status, table, blobPrefix, since, page, size);
+    }
+
+    /** Counts of loads by target table and status. */
+    public List<LoadCount> summary() {
+        return store.countByTableAndStatus();
+    }
+
+    private void checkAllowed(IncomingBlob blob) {
+        if (!accounts.allows(blob.account(), blob.container())) {
+            throw new UnknownStorageAccount(blob.account(), blob.container(), blob.blobName());
+        }
+        URI url = blob.url();
+        if (url != null) {
+            String host = url.getHost();
+            if (host == null || !accounts.acceptsUrlHost(blob.account(), host)) {
+                throw new UntrustedBlobUrl(blob.account(), host == null ? url.toString() : host, blob.blobName());
+            }
+        }
+    }
+
+    private Load record(IncomingBlob in) {
+        if (in.eventId() != null) {
+            Optional<Load> known = store.findByEventId(in.eventId());
+            if (known.isPresent()) {
+                log.info(
+                        "load {} already records event {} of blob {}/{}/{}",
+                        known.get().id(),
+                        in.eventId(),
+                        in.account(),
+                        in.container(),
+                        in.blobName());
+                return known.get();
+            }
+        }
+        if (in.skipReason() != null) {
+            return insertOrExisting(in, LoadStatus.SKIPPED, in.skipReason(), null, null);
+        }
+        Optional<Route> route = router.route(in.blobName());
+        if (route.isEmpty()) {
+            return insertOrExisting(in, LoadStatus.SKIPPED, NO_ROUTE_REASON, null, null);
+        }
+        String versionKey = in.etag() == null ? null : versionKey(in);
+        if (versionKey != null) {
+            Optional<Load> known = store.findByVersionKey(versionKey);
+            if (known.isPresent()) {
+                log.info(
+                        "load {} already records blob {}/{}/{} eTag {} (event {})",
+                        known.get().id(),
+                        in.account(),
+                        in.container(),
+                        in.blobName(),
+                        in.etag(),
+                        in.eventId());
+                return known.get();
+            }
+        }
+        Optional<Load> newer = newestVersion(in.account(), in.container(), in.blobName())
+                .filter(v -> isOlder(in.sequencer(), v.sequencer()));
+        Load load = newer.isPresent()
+                ? insertOrExisting(in, LoadStatus.SUPERSEDED, supersededBy(newer.get()), route.get(), versionKey)
+                : insertOrExisting(in, LoadStatus.QUEUED, null, route.get(), versionKey);
+        if (load.sequencer() != null && supersedeOlderVersions(load)) {
+            // A newer version was recorded concurrently, after this one checked: this load lost.
+            return get(load.id());
+        }
+        return load;
+    }
+
+    /**
+     * Inserts the load for an incoming blob; when its event id or version key was recorded meanwhile (a
+     * concurrent delivery of the same event or version), returns that load instead.
+     */
+    private Load insertOrExisting(
+            IncomingBlob in,
+            LoadStatus status,
+            @Nullable String reason,
+            @Nullable Route route,
+            @Nullable String versionKey) {
+        Instant now = LoadStore.now();
+        Load load = new Load(
+                UUID.randomUUID(),
+                in.eventId(),
+                status,
+                in.account().toLowerCase(Locale.ROOT),
+                in.container(),
+                in.blobName(),
+                in.etag(),
+                in.sequencer(),
+                in.contentLength(),
+                route == null ? null : route.prefix(),
+                route == null ? null : route.table(),
+                route == null ? null : route.format(),
+                route == null ? null : route.mode(),
+                0,
+                null,
+                null,
+                null,
+                reason,
+                null,
+                null,
+                null,
+                null,
+                in.eventTime(),
+                now,
+                null,
+                status.isFinal() ? now : null);
+        try {
+            store.insert(new LoadStore.NewLoad(
+                    load,
+                    versionKey,
+                    in.eventType(),
+                    in.api(),
+                    in.contentType(),
+                    route == null ? null : route.staging()));
+        } catch (DuplicateKeyException raced) {
+            Optional<Load> existing = Optional.ofNullable(in.eventId())
+                    .flatMap(store::findByEventId)
+                    .or(() -> Optional.ofNullable(versionKey).flatMap(store::findByVersionKey));
+            if (existing.isEmpty()) {
+                throw raced;
+            }
+            log.info(
+                    "load {} was recorded concurrently for blob {}/{}/{} (event {})",
+                    existing.get().id(),
+                    in.account(),
+                    in.container(),
+                    in.blobName(),
+                    in.eventId());
+            return existing.get();
+        }
+        log.info(
+                "load {} recorded {} for blob {}/{}/{} eTag {} sequencer {}{}",
+                load.id(),
+                status,
+                load.account(),
+                load.container(),
+                load.blob(),
+                load.etag(),
+                load.sequencer(),
+                reason == null ? "" : " (" + reason + ")");
+        return load;
+    }
+
+    /**
+     * Supersedes every still-queued version of the load's blob older than the newest known one. Runs after
+     * each insert, so of two versions recorded concurrently the later check sees both.
+     *
+     * @return whether {@code load} itself was superseded
+     */
+    private boolean supersedeOlderVersions(Load load) {
+        List<Load> versions = store.findByBlob(load.account(), load.container(), load.blob()).stream()
+                .filter(v -> v.status() != LoadStatus.SKIPPED && v.sequencer() != null)
+                .toList();
+        Optional<Load> newest = newest(versions);
+        if (newest.isEmpty()) {
+            return false;
+        }
+        boolean self = false;
+        Instant now = LoadStore.now();
+        for (Load v : versions) {
+            if (v.status() == LoadStatus.QUEUED
+                    && isOlder(v.sequencer(), newest.get().sequencer())) {
+                if (store.supersedeIfQueued(v.id(), supersededBy(newest.get()), now)) {
+                    log.info(
+                            "load {} superseded by load {} for blob {}/{}/{} (sequencer {} < {})",
+                            v.id(),
+                            newest.get().id(),
+                            v.account(),
+                            v.container(),
+                            v.blob(),
+                            v.sequencer(),
+                            newest.get().sequencer());
+                    self |= v.id().equals(load.id());
+                }
+            }
+        }
+        return self;
+    }
+
+    private Optional<Load> newestVersion(String account, String container, String blob) {
+        return newest(store.findByBlob(account.toLowerCase(Locale.ROOT), container, blob).stream()
+                .filter(v -> v.status() != LoadStatus.SKIPPED && v.sequencer() != null)
+                .toList());
+    }
+
+    /** Event Grid sequencers order the versions of one blob by plain string comparison. */
+    private static Optional<Load> newest(List<Load> versions) {
+        return versions.stream()
+                .filter(v -> v.sequencer() != null)
+                .max(Comparator.comparing(v -> Objects.requireNonNull(v.sequencer())));
+    }
+
+    private static boolean isOlder(@Nullable String sequencer, @Nullable String than) {
+        return sequencer != null && than != null && sequencer.compareTo(than) < 0;
+    }
+
+    private static String supersededBy(Load newer) {
+        return "a newer version of the blob is known: eTag " + newer.etag() + ", sequencer " + newer.sequencer()
+                + " (load " + newer.id() + ")";
+    }
+
+    private Load queue(
+            BlobId blob,
+            Route route,
+            @Nullable String etag,
+            @Nullable String sequencer,
+            @Nullable Long size,
+            @Nullable Instant eventTime,
+            @Nullable UUID reingestOf) {
+        Load load = new Load(
+                UUID.randomUUID(),
+                null,
+                LoadStatus.QUEUED,
+                blob.account(),
+                blob.container(),
+                blob.name(),
+                etag,
+                sequencer,
+                size,
+                route.prefix(),
+                route.table(),
+                route.format(),
+                route.mode(),
+                0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                reingestOf,
+                eventTime,
+                LoadStore.now(),
+                null,
+                null);
+        store.insert(new LoadStore.NewLoad(load, null, null, null, null, route.staging()));
+        return load;
+    }
+
+    /** The identity of one blob version: a SHA-256, so the unique index stays small for long blob names. */
+    static String versionKey(IncomingBlob in) {
+        String identity = String.join(
+                "\n",
+                in.account().toLowerCase(Locale.ROOT),
+                in.container(),
+                in.blobName(),
+                Objects.requireNonNull(in.etag()));
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(identity.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 }
