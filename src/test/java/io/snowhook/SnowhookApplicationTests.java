@@ -7,7 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
-@SpringBootTest(properties = "spring.datasource.url=jdbc:h2:mem:smoke;DB_CLOSE_DELAY=-1")
+@SpringBootTest(
+        properties = {
+            "spring.datasource.url=jdbc:h2:mem:smoke;DB_CLOSE_DELAY=-1",
+            "snowhook.warehouse.duckdb.path=target/smoke/warehouse.duckdb",
+            "snowhook.warehouse.duckdb.stage=target/smoke/stage"
+        })
 class SnowhookApplicationTests {
 
     @Autowired

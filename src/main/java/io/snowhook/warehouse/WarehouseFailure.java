@@ -6,4 +6,8 @@ public class WarehouseFailure extends RuntimeException {
     public WarehouseFailure(String message, Throwable cause) {
         super(message, cause);
     }
+
+    public WarehouseFailure(String message) {
+        super(message);
+    }
 }
