@@ -1,0 +1,205 @@
+package io.snowhook.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+/** The access rules with every credential configured, over the real filter chain. */
+@SpringBootTest(
+        properties = {
+            "spring.datasource.url=jdbc:h2:mem:security-chain;DB_CLOSE_DELAY=-1",
+            "snowhook.security.intake-token=" + SecurityChainTest.INTAKE_TOKEN,
+            "snowhook.security.intake-username=argo",
+            "snowhook.security.intake-password=" + SecurityChainTest.INTAKE_PASSWORD,
+            "snowhook.security.operator-token=" + SecurityChainTest.OPERATOR_TOKEN,
+            "snowhook.security.operator-username=ops",
+            "snowhook.security.operator-password=" + SecurityChainTest.OPERATOR_PASSWORD,
+            "snowhook.security.status-reads=operator"
+        })
+@AutoConfigureMockMvc
+@ExtendWith(OutputCaptureExtension.class)
+class SecurityChainTest {
+
+    static final String INTAKE_TOKEN = "intake-token-5f1c0e7a9b";
+    static final String INTAKE_PASSWORD = "intake-password-d41d8cd9";
+    static final String OPERATOR_TOKEN = "operator-token-8e2a91c4f0";
+    static final String OPERATOR_PASSWORD = "operator-password-0cc175b9";
+
+    @Autowired
+    MockMvcTester mvc;
+
+    @Test
+    void refusesIntakeWithoutCredentialsAsProblemDetail() {
+        MvcTestResult result = mvc.post().uri("/events").content("{}").exchange();
+
+        assertThat(result).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(result).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result)
+                .headers()
+                .hasValue(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"snowhook\", Basic realm=\"snowhook\"");
+        assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("https://snowhook.io/problems/unauthorized");
+    }
+
+    @Test
+    void refusesIntakeWithWrongBearerToken() {
+        assertThat(mvc.post()
+                        .uri("/events")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + INTAKE_TOKEN + "x")
+                        .content("{}"))
+                .hasStatus(HttpStatus.UNAUTHORIZED)
+                .bodyJson()
+                .extractingPath("$.detail")
+                .isEqualTo("The credentials presented are not valid.");
+    }
+
+    @Test
+    void refusesIntakeWithWrongBasicPassword() {
+        assertThat(mvc.post()
+                        .uri("/events")
+                        .header(HttpHeaders.AUTHORIZATION, basic("argo", "wrong"))
+                        .content("{}"))
+                .hasStatus(HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void refusesIntakeUserWithOperatorPassword() {
+        assertThat(mvc.post()
+                        .uri("/events")
+                        .header(HttpHeaders.AUTHORIZATION, basic("argo", OPERATOR_PASSWORD))
+                        .content("{}"))
+                .hasStatus(HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void refusesOperatorEndpointsToTheIntakeCredential() {
+        for (String auth : new String[] {"Bearer " + INTAKE_TOKEN, basic("argo", INTAKE_PASSWORD)}) {
+            MvcTestResult reingest = mvc.post()
+                    .uri("/loads/0b0b6a4e-0000-4000-8000-000000000001/reingest")
+                    .header(HttpHeaders.AUTHORIZATION, auth)
+                    .exchange();
+            assertThat(reingest).hasStatus(HttpStatus.FORBIDDEN);
+            assertThat(reingest).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(reingest)
+                    .bodyJson()
+                    .extractingPath("$.type")
+                    .isEqualTo("https://snowhook.io/problems/forbidden");
+            assertThat(reingest).headers().containsHeader(HttpHeaders.WWW_AUTHENTICATE);
+
+            assertThat(mvc.post()
+                            .uri("/ingestions")
+                            .header(HttpHeaders.AUTHORIZATION, auth)
+                            .content("{}"))
+                    .hasStatus(HttpStatus.FORBIDDEN);
+            assertThat(mvc.get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, auth))
+                    .hasStatus(HttpStatus.FORBIDDEN);
+        }
+    }
+
+    @Test
+    void letsTheIntakeCredentialPastTheIntakeRule() {
+        // Whatever intake answers, it is not the security chain's 401 or 403.
+        for (String auth : new String[] {"Bearer " + INTAKE_TOKEN, basic("argo", INTAKE_PASSWORD)}) {
+            MvcTestResult result = mvc.post()
+                    .uri("/events")
+                    .header(HttpHeaders.AUTHORIZATION, auth)
+                    .content("{}")
+                    .exchange();
+            assertThat(result.getResponse().getStatus()).isNotIn(401, 403);
+        }
+    }
+
+    @Test
+    void keepsHealthProbesOpen() {
+        assertThat(mvc.get().uri("/actuator/health/liveness")).hasStatusOk();
+        assertThat(mvc.get().uri("/actuator/health/readiness")).hasStatusOk();
+        assertThat(mvc.get().uri("/actuator/health")).hasStatusOk();
+    }
+
+    @Test
+    void showsHealthDetailsToTheOperatorOnly() {
+        assertThat(mvc.get().uri("/actuator/health/readiness")).bodyJson().doesNotHavePath("$.components");
+        assertThat(mvc.get()
+                        .uri("/actuator/health/readiness")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + INTAKE_TOKEN))
+                .bodyJson()
+                .doesNotHavePath("$.components");
+        assertThat(mvc.get()
+                        .uri("/actuator/health/readiness")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + OPERATOR_TOKEN))
+                .bodyJson()
+                .hasPath("$.components.db.status");
+    }
+
+    @Test
+    void closesPrometheusAndOtherActuatorEndpoints() {
+        assertThat(mvc.get().uri("/actuator/prometheus")).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(mvc.get().uri("/actuator/metrics")).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(mvc.get().uri("/actuator")).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(mvc.get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, "Bearer " + OPERATOR_TOKEN))
+                .hasStatusOk();
+        assertThat(mvc.get()
+                        .uri("/actuator/metrics")
+                        .header(HttpHeaders.AUTHORIZATION, basic("ops", OPERATOR_PASSWORD)))
+                .hasStatusOk();
+    }
+
+    @Test
+    void protectsStatusReadsAndApiDocsWhenStatusReadsIsOperator() {
+        assertThat(mvc.get().uri("/loads")).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(mvc.get().uri("/loads/summary")).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(mvc.get().uri("/v3/api-docs")).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(mvc.get().uri("/loads").header(HttpHeaders.AUTHORIZATION, "Bearer " + INTAKE_TOKEN))
+                .hasStatus(HttpStatus.FORBIDDEN);
+        assertThat(mvc.get().uri("/v3/api-docs").header(HttpHeaders.AUTHORIZATION, "Bearer " + OPERATOR_TOKEN))
+                .hasStatusOk();
+    }
+
+    @Test
+    void refusesUnknownPathsWithoutTheOperatorCredential() {
+        assertThat(mvc.get().uri("/nothing-here")).hasStatus(HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void issuesNoSessionCookie() {
+        MvcTestResult result = mvc.get()
+                .uri("/actuator/metrics")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + OPERATOR_TOKEN)
+                .exchange();
+        assertThat(result).hasStatusOk();
+        assertThat(result.getResponse().getHeader(HttpHeaders.SET_COOKIE)).isNull();
+        assertThat(result.getRequest().getSession(false)).isNull();
+    }
+
+    @Test
+    void neverLogsASecret(CapturedOutput output) {
+        mvc.post()
+                .uri("/events")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + INTAKE_TOKEN + "-guess")
+                .exchange();
+        mvc.post()
+                .uri("/events")
+                .header(HttpHeaders.AUTHORIZATION, basic("argo", "guess"))
+                .exchange();
+
+        assertThat(output.getAll())
+                .contains("Refused POST /events")
+                .doesNotContain(INTAKE_TOKEN, INTAKE_PASSWORD, OPERATOR_TOKEN, OPERATOR_PASSWORD, "guess");
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}
