@@ -6,19 +6,19 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /** Builds incoming blobs of the shipped test configuration (Azurite's account, container factory-uploads). */
-final class Blobs {
+public final class Blobs {
 
-    static final String ACCOUNT = "devstoreaccount1";
-    static final String CONTAINER = "factory-uploads";
+    public static final String ACCOUNT = "devstoreaccount1";
+    public static final String CONTAINER = "factory-uploads";
 
     private Blobs() {}
 
     /** A blob name under {@code orders/} no other test uses. */
-    static String uniqueOrders() {
+    public static String uniqueOrders() {
         return "orders/f" + UUID.randomUUID() + "/2026-11-23.csv";
     }
 
-    static IncomingBlob event(String eventId, String blob, String etag, @Nullable String sequencer) {
+    public static IncomingBlob event(String eventId, String blob, String etag, @Nullable String sequencer) {
         return new IncomingBlob(
                 eventId,
                 "Microsoft.Storage.BlobCreated",
@@ -35,11 +35,11 @@ final class Blobs {
                 null);
     }
 
-    static IncomingBlob event(String blob, String etag, String sequencer) {
+    public static IncomingBlob event(String blob, String etag, String sequencer) {
         return event(UUID.randomUUID().toString(), blob, etag, sequencer);
     }
 
-    static IncomingBlob skipped(String blob, String reason) {
+    public static IncomingBlob skipped(String blob, String reason) {
         return new IncomingBlob(
                 UUID.randomUUID().toString(),
                 "Microsoft.Storage.BlobCreated",
@@ -56,7 +56,7 @@ final class Blobs {
                 reason);
     }
 
-    static IncomingBlob withAccount(IncomingBlob b, String account, String container) {
+    public static IncomingBlob withAccount(IncomingBlob b, String account, String container) {
         return new IncomingBlob(
                 b.eventId(),
                 b.eventType(),
@@ -73,7 +73,7 @@ final class Blobs {
                 b.skipReason());
     }
 
-    static IncomingBlob withUrl(IncomingBlob b, URI url) {
+    public static IncomingBlob withUrl(IncomingBlob b, URI url) {
         return new IncomingBlob(
                 b.eventId(),
                 b.eventType(),

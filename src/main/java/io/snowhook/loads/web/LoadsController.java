@@ -1,0 +1,143 @@
+package io.snowhook.loads.web;
+
+import io.snowhook.loads.LoadService;
+import io.snowhook.loads.LoadStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The load status API: one load, filtered pages of loads, counts, and re-ingest. */
+@RestController
+@RequestMapping("/loads")
+@Tag(name = "loads", description = "Load status and re-ingest")
+class LoadsController {
+
+    static final int MAX_PAGE_SIZE = 500;
+    static final int DEFAULT_PAGE_SIZE = 50;
+
+    private final LoadService loads;
+
+    LoadsController(LoadService loads) {
+        this.loads = loads;
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "One load: its status, blob version, target table, rows and first error")
+    LoadResponse load(@PathVariable String id) {
+        return LoadResponse.of(loads.get(uuid(id)));
+    }
+
+    @GetMapping
+    @Operation(summary = "Loads newest first, filtered by status, table, blob-name prefix and received time, paged")
+    LoadListResponse list(
+            @Parameter(description = "QUEUED, LOADING, LOADED, FAILED, SKIPPED or SUPERSEDED")
+                    @RequestParam(required = false)
+                    @Nullable
+                    String status,
+            @Parameter(description = "target table (case-insensitive)") @RequestParam(required = false) @Nullable
+                    String table,
+            @Parameter(description = "blob-name prefix, taken literally") @RequestParam(required = false) @Nullable
+                    String blob,
+            @Parameter(description = "received at or after this ISO-8601 instant, e.g. 2026-11-23T22:00:00Z")
+                    @RequestParam(required = false)
+                    @Nullable
+                    String since,
+            @Parameter(description = "zero-based page number, default 0") @RequestParam(required = false) @Nullable
+                    String page,
+            @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) @Nullable
+                    String size) {
+        return LoadListResponse.of(loads.find(
+                status(status),
+                blankToNull(table),
+                blankToNull(blob),
+                since(since),
+                integer("page", page, 0, 0, Integer.MAX_VALUE),
+                integer("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)));
+    }
+
+    @GetMapping("/summary")
+    @Operation(summary = "Counts of loads by status, overall and per target table")
+    SummaryResponse summary() {
+        return SummaryResponse.of(loads.summary());
+    }
+
+    @PostMapping("/{id}/reingest")
+    @Operation(
+            summary = "Queue a new load of the same blob version, referencing this one (409 while it is in progress)")
+    ResponseEntity<LoadResponse> reingest(@PathVariable String id) {
+        LoadResponse load = LoadResponse.of(loads.reingest(uuid(id)));
+        return ResponseEntity.accepted().location(location(load)).body(load);
+    }
+
+    static URI location(LoadResponse load) {
+        return URI.create("/loads/" + load.id());
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameter("id", "must be a load id (a UUID)");
+        }
+    }
+
+    private static @Nullable LoadStatus status(@Nullable String status) {
+        if (blankToNull(status) == null) {
+            return null;
+        }
+        try {
+            return LoadStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameter("status", "must be one of " + Arrays.toString(LoadStatus.values()));
+        }
+    }
+
+    private static @Nullable Instant since(@Nullable String since) {
+        if (blankToNull(since) == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(since.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidParameter("since", "must be an ISO-8601 instant, e.g. 2026-11-23T22:00:00Z");
+        }
+    }
+
+    private static int integer(String name, @Nullable String value, int absent, int min, int max) {
+        if (blankToNull(value) == null) {
+            return absent;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, like an integer out of range
+        }
+        throw new InvalidParameter(
+                name,
+                max == Integer.MAX_VALUE
+                        ? "must be an integer >= " + min
+                        : "must be an integer from " + min + " to " + max);
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

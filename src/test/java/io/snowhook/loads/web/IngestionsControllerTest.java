@@ -1,0 +1,126 @@
+package io.snowhook.loads.web;
+
+import static io.snowhook.loads.Blobs.ACCOUNT;
+import static io.snowhook.loads.Blobs.CONTAINER;
+import static io.snowhook.loads.Blobs.uniqueOrders;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.snowhook.loads.Blobs;
+import io.snowhook.loads.Load;
+import io.snowhook.loads.LoadService;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+
+/** {@code POST /ingestions} over HTTP, on the whole application (the same context as the status API tests). */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.datasource.url=jdbc:h2:mem:loads-web;DB_CLOSE_DELAY=-1")
+class IngestionsControllerTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    LoadService loads;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    private static String azuriteUrl(String blob) {
+        return "http://127.0.0.1:10000/" + ACCOUNT + "/" + CONTAINER + "/" + blob;
+    }
+
+    @Test
+    void queuesALoadOfAnUnseenBlobAtItsCurrentVersion() {
+        String blob = uniqueOrders();
+
+        Http.Reply reply =
+                http.post("/ingestions", "{\"url\": \"" + azuriteUrl(blob) + "\"}", MediaType.APPLICATION_JSON);
+
+        assertThat(reply.status()).isEqualTo(202);
+        String id = reply.body().path("id").asString();
+        assertThat(reply.headers().getLocation()).hasToString("/loads/" + id);
+        assertThat(reply.body().path("blob").asString()).isEqualTo(blob);
+        assertThat(reply.body().path("table").asString()).isEqualTo("ORDERS");
+        assertThat(reply.body().path("etag").isNull()).isTrue();
+        assertThat(reply.body().path("reingestOf").isNull()).isTrue();
+        assertThat(http.get("/loads/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    void referencesTheNewestEarlierLoadOfTheBlobAndTakesItsETag() {
+        String blob = uniqueOrders();
+        Load earlier =
+                loads.submit(List.of(Blobs.skipped(blob, "zero-length blob"))).get(0);
+        Load finished = loads.reingest(earlier.id()); // QUEUED: a worker may take it, so ingest the older one's blob
+        String url = "https://" + ACCOUNT + ".blob.core.windows.net/" + CONTAINER + "/" + blob;
+
+        Http.Reply reply = http.post("/ingestions", "{\"url\": \"" + url + "\"}", MediaType.APPLICATION_JSON);
+
+        // The newest earlier load is the re-ingestion: still in progress (409) or finished (202, referencing it).
+        if (reply.status() == 409) {
+            assertThat(reply.body().path("loadId").asString())
+                    .isEqualTo(finished.id().toString());
+        } else {
+            assertThat(reply.status()).isEqualTo(202);
+            assertThat(reply.body().path("reingestOf").asString())
+                    .isEqualTo(finished.id().toString());
+            assertThat(reply.body().path("etag").asString()).isEqualTo(finished.etag());
+        }
+    }
+
+    @Test
+    void acceptsAJsonBodyWhateverItsContentType() {
+        Http.Reply reply =
+                http.post("/ingestions", "{\"url\": \"" + azuriteUrl(uniqueOrders()) + "\"}", MediaType.TEXT_PLAIN);
+
+        assertThat(reply.status()).isEqualTo(202);
+    }
+
+    @Test
+    void rejectsABodyThatIsNotJsonOrHasNoUrl() {
+        for (String body : List.of("{not json", "{}", "{\"url\": \"\"}", "[]", "{\"url\": \"a b\"}")) {
+            Http.Reply reply = http.post("/ingestions", body, MediaType.APPLICATION_JSON);
+            assertThat(reply.status()).as(body).isEqualTo(400);
+            assertThat(reply.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(reply.body().path("type").asString())
+                    .as(body)
+                    .isEqualTo("https://snowhook.io/problems/invalid-request");
+        }
+    }
+
+    @Test
+    void appliesTheAllowListAndRoutes() {
+        Http.Reply unknownAccount = http.post(
+                "/ingestions",
+                "{\"url\": \"https://elsewhere.blob.core.windows.net/" + CONTAINER + "/orders/a.csv\"}",
+                MediaType.APPLICATION_JSON);
+        Http.Reply untrustedHost = http.post(
+                "/ingestions",
+                "{\"url\": \"http://attacker.example.com/" + ACCOUNT + "/" + CONTAINER + "/orders/a.csv\"}",
+                MediaType.APPLICATION_JSON);
+        Http.Reply noRoute = http.post(
+                "/ingestions", "{\"url\": \"" + azuriteUrl("returns/a.csv") + "\"}", MediaType.APPLICATION_JSON);
+        Http.Reply notABlob =
+                http.post("/ingestions", "{\"url\": \"ftp://127.0.0.1/x/y/z\"}", MediaType.APPLICATION_JSON);
+
+        assertThat(unknownAccount.status()).isEqualTo(422);
+        assertThat(unknownAccount.body().path("type").asString()).endsWith("/unknown-storage-account");
+        assertThat(unknownAccount.body().path("account").asString()).isEqualTo("elsewhere");
+        assertThat(untrustedHost.status()).isEqualTo(422);
+        assertThat(untrustedHost.body().path("type").asString()).endsWith("/untrusted-blob-url");
+        assertThat(noRoute.status()).isEqualTo(422);
+        assertThat(noRoute.body().path("type").asString()).endsWith("/no-route");
+        assertThat(notABlob.status()).isEqualTo(400);
+        assertThat(notABlob.body().path("type").asString()).endsWith("/invalid-blob-url");
+    }
+}
