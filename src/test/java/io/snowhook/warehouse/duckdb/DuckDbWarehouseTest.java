@@ -3,6 +3,8 @@ package io.snowhook.warehouse.duckdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.snowhook.demo.JavaSipsFiles.GeneratedFile;
+import io.snowhook.demo.JavaSipsGenerator;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
@@ -238,6 +240,36 @@ class DuckDbWarehouseTest {
                 .containsExactly(List.of("o-1", "0x1"), List.of("o-2", "0x1"), List.of("o-3", "0x2"));
         assertThat(query("SELECT DISTINCT _load_id::VARCHAR FROM ORDERS WHERE _etag = '0x1'"))
                 .containsExactly(List.of(reingest.loadId().toString()));
+    }
+
+    @Test
+    void loadsEveryFileTheJavaSipsGeneratorWrites() throws Exception {
+        List<GeneratedFile> files = JavaSipsGenerator.generateFiles(
+                "--factories",
+                "3",
+                "--days",
+                "2",
+                "--rows",
+                "40",
+                "--gzip-share",
+                "0.5",
+                "--out",
+                dir.resolve("gen").toString());
+        assertThat(files).hasSize(12).anyMatch(GeneratedFile::gzipped).anyMatch(f -> !f.gzipped());
+
+        for (GeneratedFile generated : files) {
+            FileLoad file = generated.table().equals("INVENTORY")
+                    ? inventory(generated.blobName(), "0x1")
+                    : orders(generated.blobName(), "0x1");
+            try (InputStream content = Files.newInputStream(generated.path())) {
+                assertThat(warehouse.load(file, content).rowsLoaded()).isEqualTo(generated.rows());
+            }
+        }
+
+        assertThat(query("SELECT count(*), count(DISTINCT _source_blob) FROM INVENTORY"))
+                .containsExactly(List.of(240L, 6L));
+        assertThat(query("SELECT count(*), count(DISTINCT order_id), count(DISTINCT factory_id) FROM ORDERS"))
+                .containsExactly(List.of(240L, 240L, 3L));
     }
 
     @Test
