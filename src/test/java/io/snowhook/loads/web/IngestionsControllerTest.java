@@ -19,7 +19,7 @@ import org.springframework.http.MediaType;
 /** {@code POST /ingestions} over HTTP, on the whole application (the same context as the status API tests). */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.datasource.url=jdbc:h2:mem:loads-web;DB_CLOSE_DELAY=-1")
+        properties = {"spring.datasource.url=jdbc:h2:mem:loads-web;DB_CLOSE_DELAY=-1", "snowhook.loads.workers=0"})
 class IngestionsControllerTest {
 
     @LocalServerPort
@@ -59,23 +59,32 @@ class IngestionsControllerTest {
     @Test
     void referencesTheNewestEarlierLoadOfTheBlobAndTakesItsETag() {
         String blob = uniqueOrders();
-        Load earlier =
-                loads.submit(List.of(Blobs.skipped(blob, "zero-length blob"))).get(0);
-        Load finished = loads.reingest(earlier.id()); // QUEUED: a worker may take it, so ingest the older one's blob
+        loads.submit(List.of(Blobs.event(blob, "0x8DCB0002", "00000000000004420000000000028962")));
+        Load older = loads.submit(List.of(Blobs.event(blob, "0x8DCB0001", "00000000000004420000000000028961")))
+                .get(0); // SUPERSEDED, so finished, and received last
         String url = "https://" + ACCOUNT + ".blob.core.windows.net/" + CONTAINER + "/" + blob;
 
         Http.Reply reply = http.post("/ingestions", "{\"url\": \"" + url + "\"}", MediaType.APPLICATION_JSON);
 
-        // The newest earlier load is the re-ingestion: still in progress (409) or finished (202, referencing it).
-        if (reply.status() == 409) {
-            assertThat(reply.body().path("loadId").asString())
-                    .isEqualTo(finished.id().toString());
-        } else {
-            assertThat(reply.status()).isEqualTo(202);
-            assertThat(reply.body().path("reingestOf").asString())
-                    .isEqualTo(finished.id().toString());
-            assertThat(reply.body().path("etag").asString()).isEqualTo(finished.etag());
-        }
+        assertThat(reply.status()).isEqualTo(202);
+        assertThat(reply.body().path("reingestOf").asString())
+                .isEqualTo(older.id().toString());
+        assertThat(reply.body().path("etag").asString()).isEqualTo("0x8DCB0001");
+        assertThat(reply.body().path("status").asString()).isEqualTo("QUEUED");
+    }
+
+    @Test
+    void refusesWhileTheNewestEarlierLoadOfTheBlobIsInProgress() {
+        String blob = uniqueOrders();
+        Load queued = loads.submit(List.of(Blobs.event(blob, "0x8DCB0001", "00000000000004420000000000028961")))
+                .get(0);
+
+        Http.Reply reply =
+                http.post("/ingestions", "{\"url\": \"" + azuriteUrl(blob) + "\"}", MediaType.APPLICATION_JSON);
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.body().path("type").asString()).endsWith("/load-in-progress");
+        assertThat(reply.body().path("loadId").asString()).isEqualTo(queued.id().toString());
     }
 
     @Test

@@ -20,12 +20,14 @@ import org.springframework.http.MediaType;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The status API over HTTP, on the whole application. Loads are recorded through {@link LoadService}; the
- * assertions hold whatever a worker does meanwhile (they use final states or counts that only grow).
+ * The status API over HTTP, on the whole application without workers ({@code snowhook.loads.workers=0}),
+ * so loads stay in the state the ledger recorded. Loads are recorded through {@link LoadService}; the
+ * database is shared by the tests, so each works on blob names of its own and compares counts before and
+ * after.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.datasource.url=jdbc:h2:mem:loads-web;DB_CLOSE_DELAY=-1")
+        properties = {"spring.datasource.url=jdbc:h2:mem:loads-web;DB_CLOSE_DELAY=-1", "snowhook.loads.workers=0"})
 class LoadsControllerTest {
 
     static final String SEQ_1 = "00000000000004420000000000028961";
@@ -202,6 +204,7 @@ class LoadsControllerTest {
         assertThat(reply.body().path("reingestOf").asString())
                 .isEqualTo(skipped.id().toString());
         assertThat(reply.body().path("etag").asString()).isEqualTo(skipped.etag());
+        assertThat(reply.body().path("status").asString()).isEqualTo("QUEUED");
         JsonNode again = http.get("/loads/" + id).body();
         assertThat(again.path("reingestOf").asString()).isEqualTo(skipped.id().toString());
         assertThat(again.path("blob").asString()).isEqualTo(skipped.blob());
