@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+#
+# snowhook container image. Build: docker build -t snowhook .
+# No HEALTHCHECK: Kubernetes probes /actuator/health/liveness and /readiness (deploy/deployment.yaml).
+
+# --- build: the same Maven build as the README, with the project's own wrapper --------------------------
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /workspace
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+COPY src/ src/
+# The Maven repository is a build cache, never part of an image layer.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B package -DskipTests
+# Split the Spring Boot jar into its layers (dependencies change rarely, the application often) so that
+# image layers are reused across releases, and start it with the launcher (no nested-jar unpacking at run time).
+RUN java -Djarmode=tools -jar target/snowhook.jar extract --layers --launcher --destination /workspace/extracted
+
+# --- runtime: a JRE only, no build tools, no shell needed by the application -----------------------------
+# The newest LTS JRE runs the Java 17 bytecode; from Java 24 on, virtual threads no longer pin their
+# carrier thread inside synchronized blocks (JDBC drivers use them), so they are safe to switch on.
+FROM eclipse-temurin:25-jre
+WORKDIR /app
+# A fixed numeric non-root user, so that Kubernetes' runAsNonRoot can verify it without a passwd lookup.
+RUN groupadd --system --gid 10001 snowhook && useradd --system --uid 10001 --gid 10001 --no-create-home snowhook
+COPY --from=build /workspace/extracted/dependencies/ ./
+COPY --from=build /workspace/extracted/spring-boot-loader/ ./
+COPY --from=build /workspace/extracted/snapshot-dependencies/ ./
+COPY --from=build /workspace/extracted/application/ ./
+USER 10001:10001
+# Heap sized from the container's memory limit, not the node's; /tmp (an emptyDir in Kubernetes) for the
+# DuckDB and Snowflake drivers' spill files; java.nio opened for the Snowflake driver's Arrow result reader.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp --add-opens=java.base/java.nio=ALL-UNNAMED" \
+    SPRING_THREADS_VIRTUAL_ENABLED=true \
+    SERVER_ADDRESS=0.0.0.0 \
+    SERVER_PORT=8080
+EXPOSE 8080
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
