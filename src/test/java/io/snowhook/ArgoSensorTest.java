@@ -1,0 +1,175 @@
+package io.snowhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code argo-sensor.yaml}: an EventSource and a Sensor that validate against the Argo Events schema with no
+ * field the schema does not define, and whose HTTP trigger — body built from its {@code payload} the way the
+ * Sensor builds it, headers from its {@code headers} and {@code secureHeaders} — gets a 202 from snowhook.
+ */
+@SpringBootTest(
+        properties = {
+            "spring.datasource.url=jdbc:h2:mem:argo-sensor;DB_CLOSE_DELAY=-1",
+            "snowhook.security.intake-token=" + ArgoSensorTest.INTAKE_TOKEN,
+            "snowhook.security.operator-token=operator-token-8e2a91c4f0"
+        })
+@AutoConfigureMockMvc
+class ArgoSensorTest {
+
+    static final String INTAKE_TOKEN = "intake-token-5f1c0e7a9b";
+    static final String SCHEMA = "shared/schemas/argo-events-v1.9.11.schema.json";
+    static final Path PROJECT = Path.of("").toAbsolutePath();
+    static final JsonMapper JSON = JsonMapper.shared();
+
+    static List<Map<String, Object>> documents;
+
+    @Autowired
+    MockMvcTester mvc;
+
+    @BeforeAll
+    static void load() throws IOException {
+        documents = yamlDocuments(PROJECT.resolve("argo-sensor.yaml"));
+    }
+
+    @Test
+    void holdsAnEventSourceAndASensor() {
+        assertThat(documents).extracting(d -> d.get("kind")).containsExactly("EventSource", "Sensor");
+        assertThat(documents).allSatisfy(d -> assertThat(d.get("apiVersion")).isEqualTo("argoproj.io/v1alpha1"));
+    }
+
+    @Test
+    void validatesAgainstTheArgoEventsSchemaWithNoUndefinedField() throws IOException {
+        for (Map<String, Object> document : documents) {
+            List<Error> errors = strictSchemaFor((String) document.get("kind")).validate(JSON.valueToTree(document));
+            assertThat(errors).as("%s against %s", document.get("kind"), SCHEMA).isEmpty();
+        }
+    }
+
+    @Test
+    void strictValidationCatchesAFieldTheSchemaDoesNotDefine() throws IOException {
+        Map<String, Object> sensor =
+                yamlDocuments(PROJECT.resolve("argo-sensor.yaml")).get(1);
+        map(list(map(sensor, "spec"), "triggers").get(0), "template").put("retries", 3);
+        ObjectNode http = (ObjectNode) JSON.valueToTree(sensor).at("/spec/triggers/0/template/http");
+
+        List<Error> unknownField = strictSchemaFor("Sensor").validate(JSON.valueToTree(sensor));
+        assertThat(unknownField).anySatisfy(e -> assertThat(e.toString()).contains("retries"));
+        assertThat(http.has("payload")).isTrue();
+    }
+
+    @Test
+    void pinsArgoV195AndDocumentsTheAzureEventsHubDefects() throws IOException {
+        String text = Files.readString(PROJECT.resolve("argo-sensor.yaml"));
+        assertThat(text).contains("v1.9.5", "3595", "$Default", "checkpoint");
+    }
+
+    @Test
+    void retriesAtLeastOnceAndCountsOnly202AsSuccess() {
+        Map<String, Object> trigger =
+                list(map(documents.get(1), "spec"), "triggers").get(0);
+        assertThat(trigger.get("atLeastOnce")).isEqualTo(true);
+        assertThat(map(trigger, "retryStrategy")).containsKeys("steps", "duration", "factor");
+        assertThat(map(map(trigger, "policy"), "status").get("allow")).isEqualTo(List.of(202));
+    }
+
+    /**
+     * The schema of one kind, made strict: every object schema that lists its properties but says nothing
+     * about others gets {@code additionalProperties: false} — the Argo schema leaves it open, and the CRDs
+     * would silently drop a misspelt field. ({@code kubeconform -strict} does the same.)
+     */
+    static Schema strictSchemaFor(String kind) throws IOException {
+        Path file = schemaFile().orElse(null);
+        assumeTrue(
+                file != null,
+                () -> SCHEMA + " not found beside the project or any parent folder of " + PROJECT
+                        + ": the Argo Events schema check is skipped");
+        ObjectNode schema = (ObjectNode) JSON.readTree(file.toFile());
+        ObjectNode definitions = (ObjectNode) schema.get("definitions");
+        for (JsonNode definition : definitions) {
+            forbidUndefinedProperties(definition);
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.set("definitions", definitions);
+        root.putArray("allOf").addObject().put("$ref", "#/definitions/io.argoproj.events.v1alpha1." + kind);
+        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7).getSchema(root);
+    }
+
+    static void forbidUndefinedProperties(JsonNode schema) {
+        if (!(schema instanceof ObjectNode node)) {
+            return;
+        }
+        if (node.has("properties")) {
+            if (!node.has("additionalProperties")) {
+                node.put("additionalProperties", false);
+            }
+            for (JsonNode property : node.get("properties")) {
+                forbidUndefinedProperties(property);
+            }
+        }
+        forbidUndefinedProperties(node.get("items"));
+        forbidUndefinedProperties(node.get("additionalProperties"));
+    }
+
+    /** CI lays shared/ beside the repository; a worktree may sit deeper, so every parent folder is tried. */
+    static Optional<Path> schemaFile() {
+        for (Path dir = PROJECT.getParent(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(SCHEMA);
+            if (Files.isRegularFile(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static List<Map<String, Object>> yamlDocuments(Path file) throws IOException {
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(Files.readString(file))) {
+            if (document != null) {
+                documents.add(asMap(document));
+            }
+        }
+        return documents;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(@Nullable Object value) {
+        assertThat(value).isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
+    }
+
+    static Map<String, Object> map(Map<String, Object> parent, String key) {
+        return asMap(parent.get(key));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> list(Map<String, Object> parent, String key) {
+        assertThat(parent.get(key)).as(key).isInstanceOf(List.class);
+        return (List<Map<String, Object>>) parent.get(key);
+    }
+}
