@@ -1,0 +1,269 @@
+package io.snowhook.intake;
+
+import io.snowhook.loads.IncomingBlob;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriUtils;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Validates one storage event and turns it into the {@link IncomingBlob} the ledger records: the blob is
+ * named by topic/source (account) and subject (container, blob), and {@code data.url} must name the same
+ * blob. Events that are well-formed but not for loading — another event type, an API that does not commit
+ * a blob, a zero-length blob — come back with a skip reason, so they are recorded too.
+ */
+@Component
+class BlobEvents {
+
+    static final String BLOB_CREATED = "Microsoft.Storage.BlobCreated";
+    static final String SUBSCRIPTION_VALIDATION = "Microsoft.EventGrid.SubscriptionValidationEvent";
+
+    /** The APIs after which a blob is fully committed; CreateFile and SftpCreate come before the data. */
+    static final Set<String> COMMITTING_APIS =
+            Set.of("PutBlob", "PutBlockList", "CopyBlob", "FlushWithClose", "SftpCommit");
+
+    // Azure resource ids are case-insensitive; the account name is the segment after storageAccounts.
+    private static final Pattern TOPIC =
+            Pattern.compile("(?i).*/providers/Microsoft\\.Storage/storageAccounts/([^/]+)/?");
+    private static final Pattern SUBJECT = Pattern.compile("/?blobServices/default/containers/([^/]+)/blobs/(.+)");
+
+    /**
+     * The validation code when the events are Event Grid's subscription validation handshake, which Event
+     * Grid sends alone when a webhook subscription is created.
+     */
+    Optional<String> subscriptionValidationCode(java.util.List<StorageEvent> events) {
+        for (StorageEvent event : events) {
+            if (SUBSCRIPTION_VALIDATION.equals(event.type())) {
+                JsonNode code = event.node().path("data").path("validationCode");
+                if (!code.isString() || code.asString().isBlank()) {
+                    throw new InvalidEvent(event.pointer("data/validationCode"), "is missing.");
+                }
+                return Optional.of(code.asString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @throws InvalidEvent when a required field is missing or malformed
+     * @throws BlobUrlMismatch when {@code data.url} names another blob than topic and subject
+     */
+    IncomingBlob toIncomingBlob(StorageEvent event) {
+        StorageEvent.Schema schema = event.schema();
+        String type = requiredText(event, event.node(), schema.typeField);
+        String id = requiredText(event, event.node(), "id");
+
+        String topic = requiredText(event, event.node(), schema.topicField);
+        Matcher topicMatch = TOPIC.matcher(topic);
+        if (!topicMatch.matches()) {
+            throw new InvalidEvent(
+                    event.pointer(schema.topicField),
+                    "must be a storage account resource id ending in /providers/Microsoft.Storage/storageAccounts/<account>.");
+        }
+        String account = topicMatch.group(1);
+
+        String subject = requiredText(event, event.node(), "subject");
+        Matcher subjectMatch = SUBJECT.matcher(subject);
+        if (!subjectMatch.matches()) {
+            throw new InvalidEvent(
+                    event.pointer("subject"),
+                    "must be /blobServices/default/containers/<container>/blobs/<blob name>.");
+        }
+        String container = subjectMatch.group(1);
+        String blob = subjectMatch.group(2);
+
+        Instant eventTime = time(event);
+        JsonNode data = event.node().get("data");
+        boolean blobCreated = BLOB_CREATED.equals(type);
+        if (data == null || !data.isObject()) {
+            if (blobCreated) {
+                throw new InvalidEvent(event.pointer("data"), "is missing; a BlobCreated event needs its data object.");
+            }
+            return new IncomingBlob(
+                    id,
+                    type,
+                    null,
+                    account,
+                    container,
+                    blob,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    eventTime,
+                    notBlobCreated(type));
+        }
+
+        String urlText = optionalText(event, data, "url");
+        URI url = null;
+        if (urlText != null) {
+            url = url(event, urlText);
+            if (!namesBlob(url, account, container, blob)) {
+                throw new BlobUrlMismatch(event.pointer("data/url"), account, container, blob);
+            }
+        }
+        String api = blobCreated ? requiredText(event, data, "api") : optionalText(event, data, "api");
+        String rawETag = blobCreated ? requiredText(event, data, "eTag") : optionalText(event, data, "eTag");
+        Long contentLength = blobCreated ? requiredLength(event, data) : optionalLength(event, data);
+        String sequencer = optionalText(event, data, "sequencer");
+        String contentType = optionalText(event, data, "contentType");
+
+        String skipReason = null;
+        if (!blobCreated) {
+            skipReason = notBlobCreated(type);
+        } else if (!COMMITTING_APIS.contains(api)) {
+            skipReason = "api " + api + " does not commit a blob (only "
+                    + String.join(", ", COMMITTING_APIS.stream().sorted().toList()) + " do)";
+        } else if (url == null) {
+            throw new InvalidEvent(event.pointer("data/url"), "is missing.");
+        } else if (contentLength != null && contentLength == 0) {
+            skipReason = "zero-length blob";
+        }
+        return new IncomingBlob(
+                id,
+                type,
+                api,
+                account,
+                container,
+                blob,
+                rawETag == null ? null : normaliseETag(rawETag),
+                sequencer,
+                contentLength,
+                contentType,
+                url,
+                eventTime,
+                skipReason);
+    }
+
+    private static String notBlobCreated(String type) {
+        return "event type " + type + " is not " + BLOB_CREATED;
+    }
+
+    /** Event Grid writes the eTag both quoted ({@code "\"0x8D…\""}) and bare. */
+    static String normaliseETag(String eTag) {
+        String e = eTag.strip();
+        if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
+            e = e.substring(1, e.length() - 1);
+        }
+        return e;
+    }
+
+    /**
+     * Whether {@code url} names this blob: host style {@code https://<account>.blob.core.windows.net/<container>/<blob>}
+     * (any host whose first label is the account: blob, dfs, sovereign clouds) or path style
+     * {@code http://127.0.0.1:10000/<account>/<container>/<blob>} (Azurite, custom endpoints). Path
+     * segments are percent-decoded ('+' stays a plus) before comparing.
+     */
+    static boolean namesBlob(URI url, String account, String container, String blob) {
+        String host = url.getHost();
+        String rawPath = url.getRawPath();
+        if (host == null || rawPath == null || !rawPath.startsWith("/")) {
+            return false;
+        }
+        String path = rawPath.substring(1);
+        if (!host.toLowerCase(Locale.ROOT).startsWith(account.toLowerCase(Locale.ROOT) + ".")) {
+            int slash = path.indexOf('/');
+            if (slash < 0 || !decode(path.substring(0, slash)).equalsIgnoreCase(account)) {
+                return false;
+            }
+            path = path.substring(slash + 1);
+        }
+        int slash = path.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        return decode(path.substring(0, slash)).equals(container)
+                && decode(path.substring(slash + 1)).equals(blob);
+    }
+
+    private static String decode(String segment) {
+        try {
+            return UriUtils.decode(segment, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "\u0000invalid";
+        }
+    }
+
+    private static URI url(StorageEvent event, String text) {
+        try {
+            URI url = new URI(text);
+            if (url.getScheme() == null
+                    || !(url.getScheme().equalsIgnoreCase("https")
+                            || url.getScheme().equalsIgnoreCase("http"))
+                    || url.getHost() == null) {
+                throw new InvalidEvent(event.pointer("data/url"), "must be an absolute http(s) URL.");
+            }
+            return url;
+        } catch (URISyntaxException e) {
+            throw new InvalidEvent(event.pointer("data/url"), "is not a valid URL.");
+        }
+    }
+
+    private static @Nullable Instant time(StorageEvent event) {
+        String field = event.schema().timeField;
+        String text = optionalText(event, event.node(), field);
+        if (text == null) {
+            return null;
+        }
+        try {
+            // ISO_OFFSET_DATE_TIME takes Event Grid's 7 fractional digits and Argo's whole seconds alike.
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidEvent(event.pointer(field), "is not an RFC 3339 timestamp.");
+        }
+    }
+
+    private static String requiredText(StorageEvent event, JsonNode object, String field) {
+        String value = optionalText(event, object, field);
+        if (value == null || value.isBlank()) {
+            throw new InvalidEvent(pointer(event, object, field), "is missing.");
+        }
+        return value;
+    }
+
+    private static @Nullable String optionalText(StorageEvent event, JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString()) {
+            throw new InvalidEvent(pointer(event, object, field), "must be a string.");
+        }
+        return value.asString();
+    }
+
+    private static Long requiredLength(StorageEvent event, JsonNode data) {
+        Long length = optionalLength(event, data);
+        if (length == null) {
+            throw new InvalidEvent(event.pointer("data/contentLength"), "is missing.");
+        }
+        return length;
+    }
+
+    private static @Nullable Long optionalLength(StorageEvent event, JsonNode data) {
+        JsonNode value = data.get("contentLength");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+            throw new InvalidEvent(event.pointer("data/contentLength"), "must be a non-negative integer.");
+        }
+        return value.asLong();
+    }
+
+    private static String pointer(StorageEvent event, JsonNode object, String field) {
+        return object == event.node() ? event.pointer(field) : event.pointer("data/" + field);
+    }
+}
