@@ -42,8 +42,8 @@ class BlobEvents {
      * The validation code when the events are Event Grid's subscription validation handshake, which Event
      * Grid sends alone when a webhook subscription is created.
      */
-    Optional<String> subscriptionValidationCode(java.util.List<StorageEvent> events) {
-        for (StorageEvent event : events) {
+    Optional<String> subscriptionValidationCode(java.util.List<RawEvent> events) {
+        for (RawEvent event : events) {
             if (SUBSCRIPTION_VALIDATION.equals(event.type())) {
                 JsonNode code = event.node().path("data").path("validationCode");
                 if (!code.isString() || code.asString().isBlank()) {
@@ -59,8 +59,8 @@ class BlobEvents {
      * @throws InvalidEvent when a required field is missing or malformed
      * @throws BlobUrlMismatch when {@code data.url} names another blob than topic and subject
      */
-    IncomingBlob toIncomingBlob(StorageEvent event) {
-        StorageEvent.Schema schema = event.schema();
+    IncomingBlob toIncomingBlob(RawEvent event) {
+        RawEvent.Schema schema = event.schema();
         String type = requiredText(event, event.node(), schema.typeField);
         String id = requiredText(event, event.node(), "id");
 
@@ -196,7 +196,7 @@ class BlobEvents {
         }
     }
 
-    private static URI url(StorageEvent event, String text) {
+    private static URI url(RawEvent event, String text) {
         try {
             URI url = new URI(text);
             if (url.getScheme() == null
@@ -211,7 +211,7 @@ class BlobEvents {
         }
     }
 
-    private static @Nullable Instant time(StorageEvent event) {
+    private static @Nullable Instant time(RawEvent event) {
         String field = event.schema().timeField;
         String text = optionalText(event, event.node(), field);
         if (text == null) {
@@ -225,7 +225,7 @@ class BlobEvents {
         }
     }
 
-    private static String requiredText(StorageEvent event, JsonNode object, String field) {
+    private static String requiredText(RawEvent event, JsonNode object, String field) {
         String value = optionalText(event, object, field);
         if (value == null || value.isBlank()) {
             throw new InvalidEvent(pointer(event, object, field), "is missing.");
@@ -233,7 +233,7 @@ class BlobEvents {
         return value;
     }
 
-    private static @Nullable String optionalText(StorageEvent event, JsonNode object, String field) {
+    private static @Nullable String optionalText(RawEvent event, JsonNode object, String field) {
         JsonNode value = object.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -244,7 +244,7 @@ class BlobEvents {
         return value.asString();
     }
 
-    private static Long requiredLength(StorageEvent event, JsonNode data) {
+    private static Long requiredLength(RawEvent event, JsonNode data) {
         Long length = optionalLength(event, data);
         if (length == null) {
             throw new InvalidEvent(event.pointer("data/contentLength"), "is missing.");
@@ -252,7 +252,7 @@ class BlobEvents {
         return length;
     }
 
-    private static @Nullable Long optionalLength(StorageEvent event, JsonNode data) {
+    private static @Nullable Long optionalLength(RawEvent event, JsonNode data) {
         JsonNode value = data.get("contentLength");
         if (value == null || value.isNull()) {
             return null;
@@ -263,7 +263,7 @@ class BlobEvents {
         return value.asLong();
     }
 
-    private static String pointer(StorageEvent event, JsonNode object, String field) {
+    private static String pointer(RawEvent event, JsonNode object, String field) {
         return object == event.node() ? event.pointer(field) : event.pointer("data/" + field);
     }
 }

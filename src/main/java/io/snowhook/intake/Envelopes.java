@@ -1,10 +1,11 @@
 package io.snowhook.intake;
 
-import io.snowhook.intake.StorageEvent.Schema;
+import io.snowhook.intake.RawEvent.Schema;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -34,6 +35,8 @@ class Envelopes {
     private static final List<String> BINARY_MODE_ATTRIBUTES =
             List.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype");
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private final JsonMapper json;
 
     Envelopes(JsonMapper json) {
@@ -43,14 +46,14 @@ class Envelopes {
     /**
      * @throws InvalidEvent when the body is empty, is not JSON, or holds no recognisable storage event
      */
-    List<StorageEvent> unwrap(byte[] body, HttpHeaders headers) {
+    List<RawEvent> unwrap(byte[] body, HttpHeaders headers) {
         if (headers.getFirst("ce-specversion") != null) {
             return List.of(binaryMode(body, headers));
         }
         if (isBlank(body)) {
             throw new InvalidEvent("", "The request body is empty; expected a storage event.");
         }
-        List<StorageEvent> events = new ArrayList<>();
+        List<RawEvent> events = new ArrayList<>();
         collect(parse(body, ""), "", 0, events);
         if (events.isEmpty()) {
             throw new InvalidEvent("", "The request holds no storage event (an empty array).");
@@ -58,7 +61,7 @@ class Envelopes {
         return events;
     }
 
-    private void collect(JsonNode node, String path, int depth, List<StorageEvent> events) {
+    private void collect(JsonNode node, String path, int depth, List<RawEvent> events) {
         if (depth > MAX_DEPTH) {
             throw new InvalidEvent(path, "envelopes are nested too deeply.");
         }
@@ -73,9 +76,9 @@ class Envelopes {
             throw new InvalidEvent(
                     path.isEmpty() ? "/" : path, "expected a JSON object or array, found " + describe(node) + ".");
         } else if (node.has("specversion")) {
-            events.add(new StorageEvent(node, Schema.CLOUD_EVENTS, path));
+            events.add(new RawEvent(node, Schema.CLOUD_EVENTS, path));
         } else if (node.has("eventType")) {
-            events.add(new StorageEvent(node, Schema.EVENT_GRID, path));
+            events.add(new RawEvent(node, Schema.EVENT_GRID, path));
         } else if (node.has("context") && node.has("data")) {
             // Argo's whole event: Argo's own CloudEvent context, then the event-source data (base64).
             collect(node.get("data"), path + "/data", depth + 1, events);
@@ -118,10 +121,12 @@ class Envelopes {
         return new Embedded(parse(decoded, decodedPath), decodedPath);
     }
 
+    /** Standard or URL-safe alphabet; line breaks (as some encoders wrap) are ignored, nothing else is. */
     private static byte @Nullable [] base64(String text) {
-        for (Base64.Decoder decoder : List.of(Base64.getDecoder(), Base64.getUrlDecoder(), Base64.getMimeDecoder())) {
+        String compact = WHITESPACE.matcher(text).replaceAll("");
+        for (Base64.Decoder decoder : List.of(Base64.getDecoder(), Base64.getUrlDecoder())) {
             try {
-                return decoder.decode(text);
+                return decoder.decode(compact);
             } catch (IllegalArgumentException notThisAlphabet) {
                 // try the next alphabet
             }
@@ -130,7 +135,7 @@ class Envelopes {
     }
 
     /** CloudEvents binary mode: the context attributes are {@code ce-*} headers, the body is {@code data}. */
-    private StorageEvent binaryMode(byte[] body, HttpHeaders headers) {
+    private RawEvent binaryMode(byte[] body, HttpHeaders headers) {
         ObjectNode event = json.createObjectNode();
         for (String attribute : BINARY_MODE_ATTRIBUTES) {
             String value = headers.getFirst("ce-" + attribute);
@@ -141,7 +146,7 @@ class Envelopes {
         if (!isBlank(body)) {
             event.set("data", parse(body, "/data"));
         }
-        return new StorageEvent(event, Schema.CLOUD_EVENTS, "");
+        return new RawEvent(event, Schema.CLOUD_EVENTS, "");
     }
 
     /** The CloudEvents HTTP binding percent-encodes header values; '+' stays a plus. */

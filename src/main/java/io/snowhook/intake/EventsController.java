@@ -46,7 +46,7 @@ class EventsController {
     @PostMapping("/events")
     ResponseEntity<?> receive(HttpServletRequest request, @RequestHeader HttpHeaders headers) throws IOException {
         byte[] body = BoundedBody.read(request, properties.maxBodySize());
-        List<StorageEvent> events = envelopes.unwrap(body, headers);
+        List<RawEvent> events = envelopes.unwrap(body, headers);
         Optional<String> validationCode = blobEvents.subscriptionValidationCode(events);
         if (validationCode.isPresent()) {
             log.info("Answered Event Grid's subscription validation handshake");

@@ -7,7 +7,7 @@ import tools.jackson.databind.JsonNode;
  * One storage event found inside a request, still as JSON, with the schema it is written in and where
  * in the request it was found (for error messages).
  */
-record StorageEvent(JsonNode node, Schema schema, String path) {
+record RawEvent(JsonNode node, Schema schema, String path) {
 
     /** The two schemas Event Grid publishes; they differ only in the names of a few fields. */
     enum Schema {
