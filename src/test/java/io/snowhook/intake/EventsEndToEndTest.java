@@ -27,12 +27,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole application on a random loopback port with an in-memory H2 ledger: real bodies posted over
- * HTTP exactly as Argo sends them (no Content-Type), recorded with the right blob and route.
+ * HTTP exactly as Argo sends them (no Content-Type), recorded with the right blob and route. Without
+ * workers: this test is about what intake records, not about loading.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "server.address=127.0.0.1",
+            "snowhook.loads.workers=0",
             "spring.datasource.url=jdbc:h2:mem:events-e2e;DB_CLOSE_DELAY=-1",
             "snowhook.warehouse.duckdb.path=target/events-e2e/warehouse.duckdb",
             "snowhook.warehouse.duckdb.stage=target/events-e2e/stage"
