@@ -1,29 +1,52 @@
 package io.snowhook.blob;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code snowhook.storage.*}: the storage accounts and containers snowhook may read — the allow-list. A
  * blob outside it is rejected and never touched.
+ *
+ * @param accounts the storage accounts
+ * @param connectTimeout how long to wait for a TCP connection to storage
+ * @param readTimeout how long one storage request may wait for data (per chunk of a blob read)
  */
 @Validated
 @ConfigurationProperties("snowhook.storage")
-public record StorageProperties(@DefaultValue @Valid List<Account> accounts) {
+public record StorageProperties(
+        @DefaultValue @Valid List<Account> accounts,
+        @NotNull @DefaultValue("10s") Duration connectTimeout,
+        @NotNull @DefaultValue("60s") Duration readTimeout) {
+
+    @ConstructorBinding
+    public StorageProperties {}
+
+    /** The accounts with the default timeouts. */
+    public StorageProperties(List<Account> accounts) {
+        this(accounts, Duration.ofSeconds(10), Duration.ofSeconds(60));
+    }
 
     /**
-     * One storage account.
+     * One storage account. Exactly one of {@code connection-string}, {@code sas-token} and {@code
+     * credential} says how snowhook authenticates.
      *
      * @param name the account name, e.g. {@code javasipsfactory}
      * @param endpoint the blob endpoint; defaults to {@code https://<name>.blob.core.windows.net}. For
-     *     Azurite: {@code http://127.0.0.1:10000/<name>}
+     *     Azurite: {@code http://127.0.0.1:10000/<name>}. snowhook connects only here, never to a host
+     *     named in an event
      * @param containers the containers of this account snowhook loads from
      * @param connectionString a connection string (Azurite, tests); a secret
      * @param sasToken a SAS token; a secret
@@ -36,10 +59,21 @@ public record StorageProperties(@DefaultValue @Valid List<Account> accounts) {
             @NotEmpty List<@NotBlank String> containers,
             @Nullable String connectionString,
             @Nullable String sasToken,
-            @Nullable String credential) {
+
+            @Nullable @Pattern(regexp = "default", message = "must be 'default' (DefaultAzureCredential)")
+            String credential) {
 
         public URI endpointOrDefault() {
             return endpoint != null ? endpoint : URI.create("https://" + name + ".blob.core.windows.net");
+        }
+
+        /** Bean Validation names this check {@code ...accounts[n].oneCredential} in the start-up failure. */
+        @AssertTrue(message = "set exactly one of connection-string, sas-token, credential for this account")
+        public boolean isOneCredential() {
+            return Stream.of(connectionString, sasToken, credential)
+                            .filter(v -> v != null && !v.isBlank())
+                            .count()
+                    == 1;
         }
 
         @Override

@@ -1,0 +1,247 @@
+package io.snowhook.blob;
+
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.util.HttpClientOptions;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.options.BlobInputStreamOptions;
+import com.azure.storage.blob.specialized.BlobInputStream;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@link BlobSource} on the Azure SDK: one client per configured account, built from that account's
+ * configured endpoint and credential — never from anything an event says.
+ */
+@Component
+class AzureBlobSource implements BlobSource {
+
+    /**
+     * One try per SDK call: the SDK's own retries would hide transient failures inside one attempt and
+     * multiply with the load's retry policy (Spring Retry, in {@code loads}), which is the one policy an
+     * operator configures and sees counted in a load's {@code attempts}.
+     */
+    private static final int SDK_TRIES = 1;
+
+    private final StorageAccounts accounts;
+    private final Map<String, BlobServiceClient> clients;
+
+    AzureBlobSource(StorageProperties properties, StorageAccounts accounts) {
+        this.accounts = accounts;
+        this.clients = properties.accounts().stream()
+                .collect(Collectors.toUnmodifiableMap(
+                        a -> a.name().toLowerCase(Locale.ROOT), a -> client(a, properties)));
+    }
+
+    @Override
+    public BlobContent open(BlobId id, @Nullable String expectedEtag) {
+        BlobClient blob = containerOf(id.account(), id.container()).getBlobClient(id.name());
+        BlobInputStreamOptions options = new BlobInputStreamOptions();
+        if (expectedEtag != null) {
+            options.setRequestConditions(new BlobRequestConditions().setIfMatch(quoted(expectedEtag)));
+        }
+        BlobInputStream stream;
+        try {
+            // Downloads the first chunk now, so a missing or changed blob is reported here; later chunks are
+            // read on demand with If-Match on the eTag read first, so the bytes are all of one version.
+            stream = blob.openInputStream(options);
+        } catch (RuntimeException e) {
+            RuntimeException failure = translate(e, id);
+            if (failure instanceof BlobChanged && !exists(blob, id)) {
+                // If-Match on a blob that no longer exists may answer 412 rather than 404
+                throw new BlobNotFound("blob not found: " + id, e);
+            }
+            throw failure;
+        }
+        String etag = unquoted(stream.getProperties().getETag());
+        return new BlobContent(
+                new TranslatingStream(stream, id), stream.getProperties().getBlobSize(), etag);
+    }
+
+    private static boolean exists(BlobClient blob, BlobId id) {
+        try {
+            return blob.exists();
+        } catch (RuntimeException e) {
+            throw translate(e, id);
+        }
+    }
+
+    @Override
+    public void check() {
+        clients.keySet()
+                .forEach(account -> accounts.account(account)
+                        .orElseThrow()
+                        .containers()
+                        .forEach(container -> {
+                            BlobId where = new BlobId(account, container, "");
+                            boolean exists;
+                            try {
+                                exists = containerOf(account, container).exists();
+                            } catch (RuntimeException e) {
+                                throw translate(e, where);
+                            }
+                            if (!exists) {
+                                throw new BlobNotFound("container " + container + " of storage account " + account
+                                        + " does not exist");
+                            }
+                        }));
+    }
+
+    private BlobContainerClient containerOf(String account, String container) {
+        BlobServiceClient client = clients.get(account.toLowerCase(Locale.ROOT));
+        if (client == null || !accounts.allows(account, container)) {
+            // The allow-list is checked at intake; this guards against a configuration changed since then.
+            throw new BlobAccessDenied("container " + container + " of storage account " + account
+                    + " is not configured in snowhook.storage.accounts");
+        }
+        return client.getBlobContainerClient(container);
+    }
+
+    private static BlobServiceClient client(StorageProperties.Account account, StorageProperties properties) {
+        String endpoint = account.endpointOrDefault().toString();
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
+                .clientOptions(new HttpClientOptions()
+                        .setConnectTimeout(properties.connectTimeout())
+                        .setReadTimeout(properties.readTimeout())
+                        .setResponseTimeout(properties.readTimeout())
+                        .setWriteTimeout(properties.readTimeout()))
+                .retryOptions(new RequestRetryOptions(
+                        RetryPolicyType.EXPONENTIAL,
+                        SDK_TRIES,
+                        // per-try timeout; one try reads at most one chunk (4 MiB) of a blob
+                        (int) Math.max(1, properties.readTimeout().toSeconds() * 2),
+                        null,
+                        null,
+                        null));
+        if (hasText(account.connectionString())) {
+            // The connection string brings the key; the configured endpoint (set after it) wins over its endpoint.
+            builder.connectionString(account.connectionString()).endpoint(endpoint);
+        } else if (hasText(account.sasToken())) {
+            builder.endpoint(endpoint).sasToken(account.sasToken());
+        } else {
+            // Validated to be "default": workload identity in production. Never configured in tests, as it
+            // probes the cloud's instance metadata endpoint.
+            builder.endpoint(endpoint).credential(new DefaultAzureCredentialBuilder().build());
+        }
+        return builder.buildClient();
+    }
+
+    /** Maps an SDK failure to the fact the worker acts on. */
+    static RuntimeException translate(Throwable failure, BlobId id) {
+        BlobStorageException storage = find(failure, BlobStorageException.class);
+        if (storage != null) {
+            int status = storage.getStatusCode();
+            String what = "storage answered HTTP " + status
+                    + (storage.getErrorCode() != null ? " " + storage.getErrorCode() : "") + " for " + id;
+            return switch (status) {
+                case 404 -> new BlobNotFound("blob not found: " + id, storage);
+                case 412 -> new BlobChanged("blob changed since the event: " + id, storage);
+                case 401, 403 -> new BlobAccessDenied(what, storage);
+                case 408, 429 -> new BlobUnavailable(what, storage);
+                default -> status >= 500 ? new BlobUnavailable(what, storage) : new BlobRefused(what, storage);
+            };
+        }
+        if (find(failure, ClientAuthenticationException.class) != null) {
+            return new BlobAccessDenied("storage authentication failed for " + id, failure);
+        }
+        if (failure instanceof BlobNotFound
+                || failure instanceof BlobChanged
+                || failure instanceof BlobAccessDenied
+                || failure instanceof BlobUnavailable
+                || failure instanceof BlobRefused) {
+            return (RuntimeException) failure;
+        }
+        if (find(failure, IOException.class) != null || find(failure, TimeoutException.class) != null) {
+            return new BlobUnavailable(
+                    "storage unreachable reading " + id + ": "
+                            + failure.getClass().getSimpleName(),
+                    failure);
+        }
+        // Anything else from the SDK is unexpected; retrying a few times costs little, whereas failing a
+        // transient fault for good leaves a file unloaded until an operator re-ingests it.
+        return new BlobUnavailable(
+                "storage failed reading " + id + ": " + failure.getClass().getSimpleName(), failure);
+    }
+
+    private static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** HTTP {@code If-Match} wants the entity tag quoted; events and the ledger carry it unquoted. */
+    static String quoted(String etag) {
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
+    static String unquoted(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1)
+                : etag;
+    }
+
+    private static boolean hasText(@Nullable String value) {
+        return value != null && !value.isBlank();
+    }
+
+    /**
+     * Reports read failures as the same facts {@link #open} does (unchecked), so a blob overwritten while
+     * it is read is {@link BlobChanged}, and a dropped connection {@link BlobUnavailable}.
+     */
+    private static final class TranslatingStream extends FilterInputStream {
+
+        private final BlobId id;
+
+        TranslatingStream(InputStream in, BlobId id) {
+            super(in);
+            this.id = id;
+        }
+
+        @Override
+        public int read() {
+            try {
+                return super.read();
+            } catch (IOException | RuntimeException e) {
+                throw translate(e, id);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                throw translate(e, id);
+            }
+        }
+
+        @Override
+        public long skip(long n) {
+            try {
+                return super.skip(n);
+            } catch (IOException | RuntimeException e) {
+                throw translate(e, id);
+            }
+        }
+    }
+}

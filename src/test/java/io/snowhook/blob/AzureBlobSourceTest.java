@@ -1,0 +1,242 @@
+package io.snowhook.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.storage.common.sas.AccountSasPermission;
+import com.azure.storage.common.sas.AccountSasResourceType;
+import com.azure.storage.common.sas.AccountSasService;
+import com.azure.storage.common.sas.AccountSasSignatureValues;
+import io.snowhook.support.AzuriteServer;
+import io.snowhook.support.FaultProxy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class AzureBlobSourceTest {
+
+    static final String CONTAINER = "blob-source-test";
+    static final String NEVER_CREATED = "never-created";
+    static final AzuriteServer azurite = AzuriteServer.shared();
+    static FaultProxy proxy;
+
+    final AzureBlobSource source = source(azurite.endpoint(), azurite.connectionString(), null);
+    final String name = "inventory/f1/" + UUID.randomUUID() + ".csv";
+    final BlobId id = new BlobId(AzuriteServer.ACCOUNT, CONTAINER, name);
+
+    @BeforeAll
+    static void startProxy() {
+        azurite.createContainer(CONTAINER);
+        proxy = FaultProxy.inFrontOfAzurite();
+    }
+
+    @AfterAll
+    static void stopProxy() {
+        proxy.close();
+    }
+
+    @Test
+    void streamsTheBlobVersionOfTheLoad() throws IOException {
+        String etag = azurite.upload(CONTAINER, name, bytes("a,b\n1,2\n"));
+
+        try (BlobContent content = source.open(id, etag)) {
+            assertThat(content.etag()).isEqualTo(etag);
+            assertThat(content.length()).isEqualTo(8);
+            assertThat(new String(content.stream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("a,b\n1,2\n");
+        }
+    }
+
+    @Test
+    void acceptsAQuotedEtag() throws IOException {
+        String etag = azurite.upload(CONTAINER, name, bytes("x"));
+
+        try (BlobContent content = source.open(id, "\"" + etag + "\"")) {
+            assertThat(content.etag()).isEqualTo(etag);
+        }
+    }
+
+    @Test
+    void readsTheCurrentVersionWhenNoEtagIsGiven() throws IOException {
+        azurite.upload(CONTAINER, name, bytes("old"));
+        String current = azurite.upload(CONTAINER, name, bytes("new!"));
+
+        try (BlobContent content = source.open(id, null)) {
+            assertThat(content.etag()).isEqualTo(current);
+            assertThat(content.stream().readAllBytes()).isEqualTo(bytes("new!"));
+        }
+    }
+
+    @Test
+    void reportsABlobChangedSinceTheEvent() {
+        String old = azurite.upload(CONTAINER, name, bytes("old"));
+        azurite.upload(CONTAINER, name, bytes("new"));
+
+        assertThatThrownBy(() -> source.open(id, old))
+                .isInstanceOf(BlobChanged.class)
+                .hasMessageContaining(name);
+    }
+
+    @Test
+    void reportsABlobOverwrittenWhileItIsRead() throws IOException {
+        byte[] big = new byte[9 * 1024 * 1024]; // more than one 4 MiB chunk, so reading goes back to storage
+        Arrays.fill(big, (byte) 'x');
+        String etag = azurite.upload(CONTAINER, name, big);
+
+        try (BlobContent content = source.open(id, etag)) {
+            InputStream stream = content.stream();
+            assertThat(stream.read()).isEqualTo('x');
+            azurite.upload(CONTAINER, name, bytes("replaced"));
+
+            assertThatThrownBy(stream::readAllBytes).isInstanceOf(BlobChanged.class);
+        }
+    }
+
+    @Test
+    void reportsAMissingBlobAsNotFound() {
+        assertThatThrownBy(() -> source.open(id, "0x8DCB000000000000"))
+                .isInstanceOf(BlobNotFound.class)
+                .hasMessageContaining(name);
+        assertThatThrownBy(() -> source.open(id, null)).isInstanceOf(BlobNotFound.class);
+    }
+
+    @Test
+    void reportsAMissingContainerAsNotFound() {
+        assertThatThrownBy(() -> source.open(new BlobId(AzuriteServer.ACCOUNT, NEVER_CREATED, "a.csv"), null))
+                .isInstanceOf(BlobNotFound.class);
+    }
+
+    @Test
+    void reportsRejectedCredentialsAsAccessDenied() {
+        azurite.upload(CONTAINER, name, bytes("secret"));
+        String wrongKey = azurite.connectionString()
+                .replace(AzuriteServer.ACCOUNT_KEY, "d3JvbmcgYnV0IHdlbGwtZm9ybWVkIGtleSB3cm9uZyBrZXk=");
+
+        assertThatThrownBy(() -> source(azurite.endpoint(), wrongKey, null).open(id, null))
+                .isInstanceOf(BlobAccessDenied.class)
+                .hasMessageContaining("403");
+    }
+
+    @Test
+    void refusesContainersOutsideTheConfiguredAllowList() {
+        assertThatThrownBy(() -> source.open(new BlobId(AzuriteServer.ACCOUNT, "elsewhere", "a.csv"), null))
+                .isInstanceOf(BlobAccessDenied.class)
+                .hasMessageContaining("not configured");
+        assertThatThrownBy(() -> source.open(new BlobId("otheraccount", CONTAINER, "a.csv"), null))
+                .isInstanceOf(BlobAccessDenied.class);
+    }
+
+    @Test
+    void reportsServerErrorsAndThrottlingAsUnavailable() {
+        String etag = azurite.upload(CONTAINER, name, bytes("a"));
+        AzureBlobSource throughProxy = source(proxy.azuriteEndpoint(), azurite.connectionString(), null);
+
+        for (int status : new int[] {503, 500, 429, 408}) {
+            proxy.failReads(1, status);
+            assertThatThrownBy(() -> throughProxy.open(id, etag))
+                    .as("HTTP %d", status)
+                    .isInstanceOf(BlobUnavailable.class)
+                    .hasMessageContaining(Integer.toString(status));
+        }
+    }
+
+    @Test
+    void triesEachRequestOnceLeavingRetriesToTheLoad() throws IOException {
+        String etag = azurite.upload(CONTAINER, name, bytes("a"));
+        AzureBlobSource throughProxy = source(proxy.azuriteEndpoint(), azurite.connectionString(), null);
+        int injectedBefore = proxy.injected();
+        proxy.failReads(1, 503);
+
+        assertThatThrownBy(() -> throughProxy.open(id, etag)).isInstanceOf(BlobUnavailable.class);
+        try (BlobContent content = throughProxy.open(id, etag)) {
+            assertThat(content.stream().readAllBytes()).isEqualTo(bytes("a"));
+        }
+        assertThat(proxy.injected() - injectedBefore).isEqualTo(1);
+    }
+
+    @Test
+    void reportsADroppedConnectionAsUnavailable() {
+        String etag = azurite.upload(CONTAINER, name, bytes("a"));
+        AzureBlobSource throughProxy = source(proxy.azuriteEndpoint(), azurite.connectionString(), null);
+        proxy.dropReads(1);
+
+        assertThatThrownBy(() -> throughProxy.open(id, etag)).isInstanceOf(BlobUnavailable.class);
+    }
+
+    @Test
+    void reportsUnreachableStorageAsUnavailable() {
+        String nothingListens = "http://127.0.0.1:" + freePort() + "/" + AzuriteServer.ACCOUNT;
+        AzureBlobSource unreachable = source(nothingListens, azurite.connectionString(), null);
+
+        assertThatThrownBy(() -> unreachable.open(id, null)).isInstanceOf(BlobUnavailable.class);
+        assertThatThrownBy(unreachable::check).isInstanceOf(BlobUnavailable.class);
+    }
+
+    @Test
+    void readsWithASasToken() throws IOException {
+        String etag = azurite.upload(CONTAINER, name, bytes("via sas"));
+        String sas = azurite.blobServiceClient()
+                .generateAccountSas(new AccountSasSignatureValues(
+                        OffsetDateTime.now().plusHours(1),
+                        AccountSasPermission.parse("rl"),
+                        AccountSasService.parse("b"),
+                        AccountSasResourceType.parse("sco")));
+
+        try (BlobContent content = source(azurite.endpoint(), null, sas).open(id, etag)) {
+            assertThat(content.stream().readAllBytes()).isEqualTo(bytes("via sas"));
+        }
+    }
+
+    @Test
+    void checksThatEveryConfiguredContainerExists() {
+        StorageProperties properties = new StorageProperties(
+                List.of(account(azurite.endpoint(), azurite.connectionString(), null, List.of(CONTAINER))));
+        new AzureBlobSource(properties, new StorageAccounts(properties)).check();
+
+        assertThatThrownBy(source::check).isInstanceOf(BlobNotFound.class).hasMessageContaining(NEVER_CREATED);
+    }
+
+    @Test
+    void usesTheConfiguredTimeouts() {
+        StorageProperties properties = new StorageProperties(
+                List.of(account(azurite.endpoint(), azurite.connectionString(), null, List.of(CONTAINER))),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2));
+
+        new AzureBlobSource(properties, new StorageAccounts(properties)).check();
+    }
+
+    static AzureBlobSource source(String endpoint, @Nullable String connectionString, @Nullable String sas) {
+        StorageProperties properties = new StorageProperties(
+                List.of(account(endpoint, connectionString, sas, List.of(CONTAINER, NEVER_CREATED))));
+        return new AzureBlobSource(properties, new StorageAccounts(properties));
+    }
+
+    static StorageProperties.Account account(
+            String endpoint, @Nullable String connectionString, @Nullable String sas, List<String> containers) {
+        return new StorageProperties.Account(
+                AzuriteServer.ACCOUNT, URI.create(endpoint), containers, connectionString, sas, null);
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static int freePort() {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
