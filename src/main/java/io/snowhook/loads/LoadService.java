@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -43,11 +44,13 @@ public class LoadService {
     private final LoadStore store;
     private final Router router;
     private final StorageAccounts accounts;
+    private final ApplicationEventPublisher events;
 
-    LoadService(LoadStore store, Router router, StorageAccounts accounts) {
+    LoadService(LoadStore store, Router router, StorageAccounts accounts, ApplicationEventPublisher events) {
         this.store = store;
         this.router = router;
         this.accounts = accounts;
+        this.events = events;
     }
 
     /**
@@ -63,7 +66,14 @@ public class LoadService {
     @Transactional(propagation = Propagation.NOT_SUPPORTED)
     public List<Load> submit(List<IncomingBlob> blobs) {
         blobs.forEach(this::checkAllowed);
-        return blobs.stream().map(this::record).toList();
+        List<Load> loads = blobs.stream().map(this::record).toList();
+        int queued = (int)
+                loads.stream().filter(l -> l.status() == LoadStatus.QUEUED).count();
+        if (queued > 0) {
+            // committed already: workers of this process may start on them at once
+            events.publishEvent(new LoadsQueued(queued));
+        }
+        return loads;
     }
 
     /** @throws io.snowhook.system.Problem 404 {@code load-not-found} */
@@ -411,6 +421,7 @@ public class LoadService {
                 null,
                 null);
         store.insert(new LoadStore.NewLoad(load, null, null, null, null, route.staging()));
+        events.publishEvent(new LoadsQueued(1));
         return load;
     }
 

@@ -1,0 +1,209 @@
+package io.snowhook.loads;
+
+import java.sql.DatabaseMetaData;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The ledger as a work queue: workers claim {@code QUEUED} loads (and {@code LOADING} loads whose lease
+ * expired, i.e. whose worker died) and hold them under a lease until they record the outcome.
+ *
+ * <p>Every change of a claimed load is conditional on the claim ({@code claimed_by} and status {@code
+ * LOADING}), so a worker that lost its lease (another worker reclaimed it) changes nothing.
+ */
+@Repository
+class LoadQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadQueue.class);
+
+    /** Rows a worker may take: queued, or loading under a lease that ran out. */
+    private static final String CLAIMABLE =
+            "(status = 'QUEUED' OR (status = 'LOADING' AND (lease_until IS NULL OR lease_until < :now)))";
+
+    private static final int MAX_ERROR = 4000;
+    private static final int MAX_REASON = 2000;
+
+    private final JdbcClient jdbc;
+    private final LoadStore store;
+    private final TransactionTemplate transaction;
+    private final boolean skipLocked;
+
+    LoadQueue(JdbcClient jdbc, LoadStore store, DataSource dataSource, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.store = store;
+        this.transaction = new TransactionTemplate(transactions);
+        this.skipLocked = isPostgres(dataSource);
+    }
+
+    /** The outcome of a load, as the worker records it. */
+    record Outcome(
+            LoadStatus status,
+            int attempts,
+            @Nullable Long rowsParsed,
+            @Nullable Long rowsLoaded,
+            @Nullable Long bytes,
+            @Nullable String reason,
+            @Nullable String error,
+            @Nullable Long errorLine,
+            @Nullable String errorColumn,
+            @Nullable String etagRead) {}
+
+    /**
+     * Claims the oldest claimable load for {@code worker}, holding it until {@code now + lease}.
+     *
+     * @return the claimed load (status {@code LOADING}), or empty when there is no work
+     */
+    Optional<Load> claim(String worker, Duration lease) {
+        Instant now = LoadStore.now();
+        Optional<UUID> claimed =
+                skipLocked ? claimSkippingLocked(worker, now, lease) : claimConditionally(worker, now, lease);
+        return claimed.flatMap(store::findById);
+    }
+
+    /**
+     * PostgreSQL: lock one claimable row, skipping rows other workers hold locked, then take it — replicas
+     * never wait on each other nor claim the same row.
+     */
+    private Optional<UUID> claimSkippingLocked(String worker, Instant now, Duration lease) {
+        return transaction.execute(status -> {
+            Optional<Candidate> candidate = jdbc.sql("SELECT id, status, claimed_by FROM loads WHERE " + CLAIMABLE
+                            + " ORDER BY received_at, id LIMIT 1 FOR UPDATE SKIP LOCKED")
+                    .param("now", timestamp(now))
+                    .query(Candidate.class)
+                    .optional();
+            candidate.ifPresent(c -> take(c, worker, now, lease, false));
+            return candidate.map(Candidate::id);
+        });
+    }
+
+    /**
+     * H2 (one process): an {@code UPDATE} that only succeeds while the row is still claimable; of two
+     * workers racing for a row exactly one updates it.
+     */
+    private Optional<UUID> claimConditionally(String worker, Instant now, Duration lease) {
+        List<Candidate> candidates = jdbc.sql("SELECT id, status, claimed_by FROM loads WHERE " + CLAIMABLE
+                        + " ORDER BY received_at, id LIMIT 16")
+                .param("now", timestamp(now))
+                .query(Candidate.class)
+                .list();
+        return candidates.stream()
+                .filter(c -> take(c, worker, now, lease, true))
+                .findFirst()
+                .map(Candidate::id);
+    }
+
+    private boolean take(Candidate candidate, String worker, Instant now, Duration lease, boolean conditional) {
+        boolean taken = jdbc.sql("UPDATE loads SET status = 'LOADING', claimed_by = :worker, lease_until = :lease,"
+                                + " started_at = :now WHERE id = :id" + (conditional ? " AND " + CLAIMABLE : ""))
+                        .param("worker", worker)
+                        .param("lease", timestamp(now.plus(lease)))
+                        .param("now", timestamp(now))
+                        .param("id", candidate.id())
+                        .update()
+                == 1;
+        if (taken && "LOADING".equals(candidate.status())) {
+            log.warn(
+                    "load {} reclaimed by {}: the lease of {} expired (worker gone?)",
+                    candidate.id(),
+                    worker,
+                    candidate.claimedBy());
+        }
+        return taken;
+    }
+
+    /** Extends the lease of a load this worker holds; false when it no longer holds it. */
+    boolean renew(UUID id, String worker, Duration lease) {
+        return jdbc.sql("UPDATE loads SET lease_until = :lease"
+                                + " WHERE id = :id AND claimed_by = :worker AND status = 'LOADING'")
+                        .param("lease", timestamp(LoadStore.now().plus(lease)))
+                        .param("id", id)
+                        .param("worker", worker)
+                        .update()
+                == 1;
+    }
+
+    /** Records that try number {@code attempts} starts (and renews the lease); false when the claim is lost. */
+    boolean recordAttempt(UUID id, String worker, int attempts, Duration lease) {
+        return jdbc.sql("UPDATE loads SET attempts = :attempts, lease_until = :lease"
+                                + " WHERE id = :id AND claimed_by = :worker AND status = 'LOADING'")
+                        .param("attempts", attempts)
+                        .param("lease", timestamp(LoadStore.now().plus(lease)))
+                        .param("id", id)
+                        .param("worker", worker)
+                        .update()
+                == 1;
+    }
+
+    /** Records the final outcome of a load this worker holds; false when it no longer holds it. */
+    boolean complete(UUID id, String worker, Outcome outcome) {
+        if (!outcome.status().isFinal()) {
+            throw new IllegalArgumentException("not a final status: " + outcome.status());
+        }
+        return jdbc.sql("UPDATE loads SET status = :status, attempts = :attempts, rows_parsed = :rowsParsed,"
+                                + " rows_loaded = :rowsLoaded, bytes_loaded = :bytes, reason = :reason, error = :error,"
+                                + " error_line = :errorLine, error_column = :errorColumn,"
+                                + " etag = COALESCE(etag, :etag), finished_at = :now, claimed_by = NULL,"
+                                + " lease_until = NULL WHERE id = :id AND claimed_by = :worker AND status = 'LOADING'")
+                        .param("status", outcome.status().name())
+                        .param("attempts", outcome.attempts())
+                        .param("rowsParsed", outcome.rowsParsed())
+                        .param("rowsLoaded", outcome.rowsLoaded())
+                        .param("bytes", outcome.bytes())
+                        .param("reason", truncate(outcome.reason(), MAX_REASON))
+                        .param("error", truncate(outcome.error(), MAX_ERROR))
+                        .param("errorLine", outcome.errorLine())
+                        .param("errorColumn", truncate(outcome.errorColumn(), 255))
+                        .param("etag", outcome.etagRead())
+                        .param("now", timestamp(LoadStore.now()))
+                        .param("id", id)
+                        .param("worker", worker)
+                        .update()
+                == 1;
+    }
+
+    /** Puts a load this worker holds back in the queue (shutdown); false when it no longer holds it. */
+    boolean release(UUID id, String worker) {
+        return jdbc.sql("UPDATE loads SET status = 'QUEUED', claimed_by = NULL, lease_until = NULL"
+                                + " WHERE id = :id AND claimed_by = :worker AND status = 'LOADING'")
+                        .param("id", id)
+                        .param("worker", worker)
+                        .update()
+                == 1;
+    }
+
+    private record Candidate(
+            UUID id, String status, @Nullable String claimedBy) {}
+
+    private static boolean isPostgres(DataSource dataSource) {
+        try {
+            String product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+            return product != null && product.toLowerCase(Locale.ROOT).contains("postgres");
+        } catch (MetaDataAccessException e) {
+            throw new IllegalStateException("cannot tell which database holds the load ledger", e);
+        }
+    }
+
+    private static @Nullable String truncate(@Nullable String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

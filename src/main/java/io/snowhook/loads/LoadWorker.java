@@ -1,0 +1,387 @@
+package io.snowhook.loads;
+
+import io.snowhook.blob.BlobChanged;
+import io.snowhook.blob.BlobContent;
+import io.snowhook.blob.BlobId;
+import io.snowhook.blob.BlobNotFound;
+import io.snowhook.blob.BlobSource;
+import io.snowhook.blob.BlobUnavailable;
+import io.snowhook.routing.Route;
+import io.snowhook.routing.Router;
+import io.snowhook.warehouse.FileLoad;
+import io.snowhook.warehouse.FileRejected;
+import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.Staging;
+import io.snowhook.warehouse.Warehouse;
+import io.snowhook.warehouse.WarehouseUnavailable;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.retry.RetryCallback;
+import org.springframework.retry.RetryContext;
+import org.springframework.retry.RetryListener;
+import org.springframework.retry.backoff.BackOffInterruptedException;
+import org.springframework.retry.backoff.ExponentialRandomBackOffPolicy;
+import org.springframework.retry.backoff.Sleeper;
+import org.springframework.retry.support.RetryTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs one claimed load: blob → warehouse, retrying transient failures with Spring Retry (exponential
+ * backoff with jitter), and records the outcome in the ledger.
+ *
+ * <p>Outcomes: {@code LOADED} with rows and bytes; {@code SUPERSEDED} when the blob changed since the event
+ * (a newer version has its own load); {@code FAILED} with the first error for a missing blob, rejected data
+ * (with its line and column), refused credentials or any other permanent fault, and for transient faults
+ * that outlasted every attempt. Each attempt is counted in the ledger as it starts.
+ */
+@Component
+class LoadWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadWorker.class);
+
+    private final LoadQueue queue;
+    private final Router router;
+    private final BlobSource blobs;
+    private final Warehouse warehouse;
+    private final LoadsProperties properties;
+    private final RetryTemplate retry;
+    private final Object backOffs = new Object();
+    private boolean stopping;
+
+    LoadWorker(LoadQueue queue, Router router, BlobSource blobs, Warehouse warehouse, LoadsProperties properties) {
+        this.queue = queue;
+        this.router = router;
+        this.blobs = blobs;
+        this.warehouse = warehouse;
+        this.properties = properties;
+        this.retry = retryTemplate(properties.retry(), this::sleep);
+    }
+
+    /**
+     * Only transient failures are retried, with exponential backoff randomised between 1× and {@code
+     * multiplier}× the previous delay (jitter, so loads that failed together do not retry together);
+     * everything else fails the load at once.
+     */
+    static RetryTemplate retryTemplate(LoadsProperties.Retry retry, Sleeper sleeper) {
+        ExponentialRandomBackOffPolicy backOff = new ExponentialRandomBackOffPolicy();
+        backOff.setInitialInterval(retry.initialDelay().toMillis());
+        backOff.setMultiplier(retry.multiplier());
+        backOff.setMaxInterval(retry.maxDelay().toMillis());
+        backOff.setSleeper(sleeper);
+        return RetryTemplate.builder()
+                .maxAttempts(retry.maxAttempts())
+                .customBackoff(backOff)
+                .retryOn(BlobUnavailable.class)
+                .retryOn(WarehouseUnavailable.class)
+                .withListener(new RetryListener() {
+                    @Override
+                    public <T, E extends Throwable> void onError(
+                            RetryContext context, RetryCallback<T, E> callback, Throwable failure) {
+                        if (failure instanceof BlobUnavailable || failure instanceof WarehouseUnavailable) {
+                            log.warn(
+                                    "load {} try {} failed, transient: {}",
+                                    context.getAttribute("loadId"),
+                                    context.getRetryCount(),
+                                    failure.getMessage());
+                        }
+                    }
+                })
+                .build();
+    }
+
+    /**
+     * Runs a load {@code worker} has claimed and records its outcome; on interruption (shutdown) puts it
+     * back in the queue instead.
+     */
+    void run(Load load, String worker) {
+        int maxAttempts = properties.retry().maxAttempts();
+        if (load.attempts() >= maxAttempts) {
+            // Tried this often already by workers that died mid-load (a crash loop): stop trying.
+            fail(load, worker, load.attempts(), "gave up after " + load.attempts() + " attempts", null, null);
+            return;
+        }
+        if (load.table() == null || load.format() == null || load.mode() == null) {
+            fail(load, worker, load.attempts(), "load has no route", null, null);
+            return;
+        }
+        Staging staging = router.route(load.blob()).map(Route::staging).orElse(Staging.INTERNAL);
+        AtomicInteger attempts = new AtomicInteger(load.attempts());
+        log.info(
+                "load {} of blob {}/{}/{} (eTag {}) starts, by {}",
+                load.id(),
+                load.account(),
+                load.container(),
+                load.blob(),
+                load.etag(),
+                worker);
+        try {
+            Result result = retry.execute(context -> {
+                context.setAttribute("loadId", load.id());
+                int attempt = attempts.incrementAndGet();
+                if (!queue.recordAttempt(load.id(), worker, attempt, properties.lease())) {
+                    throw new LostClaim();
+                }
+                return attempt(load, staging);
+            });
+            record(
+                    load,
+                    worker,
+                    new LoadQueue.Outcome(
+                            LoadStatus.LOADED,
+                            attempts.get(),
+                            result.loaded().rowsParsed(),
+                            result.loaded().rowsLoaded(),
+                            result.bytes(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            result.etag()));
+            log.info(
+                    "load {} of blob {}/{}/{} LOADED: {} rows into {} in {} attempt(s)",
+                    load.id(),
+                    load.account(),
+                    load.container(),
+                    load.blob(),
+                    result.loaded().rowsLoaded(),
+                    load.table(),
+                    attempts.get());
+        } catch (LostClaim e) {
+            log.warn("load {} of blob {} was taken over by another worker; leaving it", load.id(), load.blob());
+        } catch (BackOffInterruptedException e) {
+            // shutting down while waiting to retry: the next start tries again
+            release(load, worker);
+        } catch (RuntimeException e) {
+            recordFailure(load, worker, attempts.get(), e);
+        }
+    }
+
+    /**
+     * Ends every wait between retries now and for good (shutdown): those loads go back to the queue. Loads
+     * in the middle of a try are not interrupted — interrupting JDBC and file I/O can corrupt more than it
+     * saves — and finish or are released by {@link LoadWorkers}.
+     */
+    void stopRetrying() {
+        synchronized (backOffs) {
+            stopping = true;
+            backOffs.notifyAll();
+        }
+    }
+
+    private void sleep(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (backOffs) {
+            long left;
+            while (!stopping && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(backOffs, left);
+            }
+            if (stopping) {
+                throw new InterruptedException("shutting down");
+            }
+        }
+    }
+
+    private void recordFailure(Load load, String worker, int attempts, RuntimeException e) {
+        if (e instanceof BlobChanged) {
+            record(
+                    load,
+                    worker,
+                    new LoadQueue.Outcome(
+                            LoadStatus.SUPERSEDED,
+                            attempts,
+                            null,
+                            null,
+                            null,
+                            "the blob changed since the event: a newer version replaced eTag " + load.etag(),
+                            null,
+                            null,
+                            null,
+                            null));
+            log.info("load {} of blob {} SUPERSEDED: the blob changed since the event", load.id(), load.blob());
+        } else if (e instanceof BlobNotFound) {
+            fail(load, worker, attempts, "blob not found", null, null);
+        } else if (e instanceof FileRejected rejected) {
+            fail(load, worker, attempts, rejected.getMessage(), rejected.line(), rejected.column());
+        } else if (e instanceof BlobUnavailable || e instanceof WarehouseUnavailable) {
+            fail(load, worker, attempts, "gave up after " + attempts + " attempts: " + e.getMessage(), null, null);
+        } else {
+            log.error("load {} of blob {} failed permanently", load.id(), load.blob(), e);
+            fail(load, worker, attempts, describe(e), null, null);
+        }
+    }
+
+    private void fail(
+            Load load,
+            String worker,
+            int attempts,
+            String error,
+            @Nullable Long errorLine,
+            @Nullable String errorColumn) {
+        record(
+                load,
+                worker,
+                new LoadQueue.Outcome(
+                        LoadStatus.FAILED, attempts, null, null, null, null, error, errorLine, errorColumn, null));
+        log.warn(
+                "load {} of blob {}/{}/{} FAILED after {} attempt(s): {}",
+                load.id(),
+                load.account(),
+                load.container(),
+                load.blob(),
+                attempts,
+                error);
+    }
+
+    private void record(Load load, String worker, LoadQueue.Outcome outcome) {
+        if (!queue.complete(load.id(), worker, outcome)) {
+            log.warn(
+                    "load {} of blob {}: {} not recorded, the claim was lost to another worker",
+                    load.id(),
+                    load.blob(),
+                    outcome.status());
+        }
+    }
+
+    private void release(Load load, String worker) {
+        if (queue.release(load.id(), worker)) {
+            log.info("load {} of blob {} put back in the queue (shutdown)", load.id(), load.blob());
+        }
+    }
+
+    /** One try: open the blob (unless the warehouse reads storage itself) and load it. */
+    private Result attempt(Load load, Staging staging) {
+        FileLoad planned = file(load, staging, load.etag(), load.size());
+        if (load.etag() != null && warehouse.readsFromStorage(planned)) {
+            return new Result(warehouse.load(planned, null), null, null);
+        }
+        BlobContent content = blobs.open(new BlobId(load.account(), load.container(), load.blob()), load.etag());
+        try {
+            FileLoad file = file(load, staging, content.etag(), content.length());
+            if (warehouse.readsFromStorage(file)) {
+                // opened only to learn the current eTag of an operator ingestion
+                content.stream().close();
+                return new Result(warehouse.load(file, null), null, content.etag());
+            }
+            CountingStream counted = new CountingStream(content.stream());
+            LoadResult loaded;
+            try {
+                loaded = warehouse.load(file, counted);
+            } catch (RuntimeException e) {
+                // The warehouse may wrap a read failure in its own exception: the storage fault decides.
+                RuntimeException storage = counted.failure;
+                if (storage != null && storage != e) {
+                    storage.addSuppressed(e);
+                    throw storage;
+                }
+                throw e;
+            }
+            return new Result(loaded, counted.count, content.etag());
+        } catch (IOException e) {
+            throw new BlobUnavailable("reading blob " + load.blob() + " failed", e);
+        } finally {
+            try {
+                content.close();
+            } catch (IOException ignored) {
+                // nothing left to read
+            }
+        }
+    }
+
+    private static FileLoad file(Load load, Staging staging, @Nullable String etag, @Nullable Long size) {
+        return new FileLoad(
+                load.id(),
+                load.account(),
+                load.container(),
+                load.blob(),
+                etag == null ? "" : etag,
+                size == null ? 0 : size,
+                Objects.requireNonNull(load.table()),
+                Objects.requireNonNull(load.format()),
+                Objects.requireNonNull(load.mode()),
+                staging);
+    }
+
+    private static String describe(RuntimeException e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private record Result(
+            LoadResult loaded,
+            @Nullable Long bytes,
+            @Nullable String etag) {}
+
+    /** Another worker took over the load (this one's lease expired): stop without recording anything. */
+    private static final class LostClaim extends RuntimeException {
+        LostClaim() {
+            super("the claim on the load was lost", null, false, false);
+        }
+    }
+
+    /**
+     * Counts the bytes read and remembers the first storage failure, whatever the reader does with it.
+     * Hand-written: a dozen lines, where a library (Guava, Commons IO) would be a new dependency.
+     */
+    private static final class CountingStream extends FilterInputStream {
+
+        long count;
+
+        @Nullable
+        RuntimeException failure;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                int b = super.read();
+                if (b >= 0) {
+                    count++;
+                }
+                return b;
+            } catch (RuntimeException e) {
+                throw remember(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    count += n;
+                }
+                return n;
+            } catch (RuntimeException e) {
+                throw remember(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                long skipped = super.skip(n);
+                count += skipped;
+                return skipped;
+            } catch (RuntimeException e) {
+                throw remember(e);
+            }
+        }
+
+        private RuntimeException remember(RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            return e;
+        }
+    }
+}

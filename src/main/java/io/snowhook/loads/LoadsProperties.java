@@ -1,0 +1,51 @@
+package io.snowhook.loads;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code snowhook.loads.*}: the workers that take loads from the ledger, and their retry policy.
+ *
+ * @param workers how many loads run at once in this process; 0 runs none (an intake-only replica)
+ * @param pollInterval how often an idle worker looks for work; new loads recorded by this process wake the
+ *     workers at once, so this bounds only the delay for loads recorded by other replicas and for expired
+ *     leases
+ * @param lease how long a claimed load is reserved for its worker; renewed while the load runs, so it only
+ *     bounds how long a crashed worker's loads wait before another worker takes them up
+ * @param shutdownGrace how long shutdown waits for running loads to finish before it puts them back in the
+ *     queue; keep it below {@code spring.lifecycle.timeout-per-shutdown-phase}
+ * @param retry how transient failures are retried
+ */
+@Validated
+@ConfigurationProperties("snowhook.loads")
+record LoadsProperties(
+        @DefaultValue("4") @Min(0) @Max(256) int workers,
+        @NotNull @DefaultValue("500ms") Duration pollInterval,
+        @NotNull @DefaultValue("5m") Duration lease,
+        @NotNull @DefaultValue("20s") Duration shutdownGrace,
+        @NotNull @Valid @DefaultValue Retry retry) {
+
+    /**
+     * Retries of transient failures (storage unreachable, 5xx, 429, timeouts; warehouse busy or unreachable):
+     * exponential backoff with random jitter. Permanent failures are never retried.
+     *
+     * @param maxAttempts tries per load, the first included; a load tried this often, across restarts too,
+     *     is failed
+     * @param initialDelay the delay before the first retry
+     * @param multiplier each delay is up to this many times the previous one (randomised between 1× and
+     *     this)
+     * @param maxDelay the longest delay between two tries
+     */
+    record Retry(
+            @DefaultValue("5") @Min(1) int maxAttempts,
+            @NotNull @DefaultValue("1s") Duration initialDelay,
+            @DecimalMin("1.0") @DefaultValue("2") double multiplier,
+            @NotNull @DefaultValue("30s") Duration maxDelay) {}
+}
