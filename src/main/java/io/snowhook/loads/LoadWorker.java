@@ -130,7 +130,7 @@ class LoadWorker {
                 }
                 return attempt(load, staging);
             });
-            record(
+            boolean recorded = record(
                     load,
                     worker,
                     new LoadQueue.Outcome(
@@ -144,15 +144,17 @@ class LoadWorker {
                             null,
                             null,
                             result.etag()));
-            log.info(
-                    "load {} of blob {}/{}/{} LOADED: {} rows into {} in {} attempt(s)",
-                    load.id(),
-                    load.account(),
-                    load.container(),
-                    load.blob(),
-                    result.loaded().rowsLoaded(),
-                    load.table(),
-                    attempts.get());
+            if (recorded) {
+                log.info(
+                        "load {} of blob {}/{}/{} LOADED: {} rows into {} in {} attempt(s)",
+                        load.id(),
+                        load.account(),
+                        load.container(),
+                        load.blob(),
+                        result.loaded().rowsLoaded(),
+                        load.table(),
+                        attempts.get());
+            }
         } catch (LostClaim e) {
             log.warn("load {} of blob {} was taken over by another worker; leaving it", load.id(), load.blob());
         } catch (BackOffInterruptedException e) {
@@ -172,6 +174,13 @@ class LoadWorker {
         synchronized (backOffs) {
             stopping = true;
             backOffs.notifyAll();
+        }
+    }
+
+    /** Retries wait again (the workers started again after a stop). */
+    void resumeRetrying() {
+        synchronized (backOffs) {
+            stopping = false;
         }
     }
 
@@ -212,7 +221,8 @@ class LoadWorker {
         } else if (e instanceof BlobUnavailable || e instanceof WarehouseUnavailable) {
             fail(load, worker, attempts, "gave up after " + attempts + " attempts: " + e.getMessage(), null, null);
         } else {
-            log.error("load {} of blob {} failed permanently", load.id(), load.blob(), e);
+            // the outcome line below says what failed; the stack trace only at debug level (no traces in logs)
+            log.debug("load {} of blob {} failed permanently", load.id(), load.blob(), e);
             fail(load, worker, attempts, describe(e), null, null);
         }
     }
@@ -239,14 +249,16 @@ class LoadWorker {
                 error);
     }
 
-    private void record(Load load, String worker, LoadQueue.Outcome outcome) {
-        if (!queue.complete(load.id(), worker, outcome)) {
-            log.warn(
-                    "load {} of blob {}: {} not recorded, the claim was lost to another worker",
-                    load.id(),
-                    load.blob(),
-                    outcome.status());
+    private boolean record(Load load, String worker, LoadQueue.Outcome outcome) {
+        if (queue.complete(load.id(), worker, outcome)) {
+            return true;
         }
+        log.warn(
+                "load {} of blob {}: {} not recorded, the load was put back in the queue or taken over",
+                load.id(),
+                load.blob(),
+                outcome.status());
+        return false;
     }
 
     private void release(Load load, String worker) {

@@ -67,6 +67,7 @@ class LoadWorkers implements SmartLifecycle {
             return;
         }
         claiming = true;
+        worker.resumeRetrying();
         pool = Executors.newFixedThreadPool(workers, threads("snowhook-loader-"));
         for (int i = 1; i <= workers; i++) {
             String id = instance + "#" + i;
@@ -113,7 +114,8 @@ class LoadWorkers implements SmartLifecycle {
                 worker.run(load, id);
             } catch (RuntimeException e) {
                 // the ledger itself failed while recording: the lease expires and another worker retakes it
-                log.error("worker {} could not record load {} of blob {}", id, load.id(), load.blob(), e);
+                log.error(
+                        "worker {} could not record load {} of blob {}: {}", id, load.id(), load.blob(), e.toString());
             } finally {
                 running.remove(load.id());
             }

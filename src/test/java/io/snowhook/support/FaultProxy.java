@@ -149,9 +149,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private static void inject(HttpExchange exchange, int status) throws IOException {
         if (status == 0) {
-            // promise a body and close the connection before it: the client sees an I/O error mid-answer
-            exchange.sendResponseHeaders(200, 1024);
-            exchange.getResponseBody().flush();
+            // close the connection without an answer: the client sees an I/O error
             throw new IOException("connection dropped by the test proxy");
         }
         String code = status == 503 ? "ServerBusy" : status == 429 ? "TooManyRequests" : "InternalError";
