@@ -44,7 +44,6 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
         classes = {SnowhookApplication.class, LoadWorkerTest.Faults.class},
-        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {
             "spring.datasource.url=jdbc:h2:mem:worker-test;DB_CLOSE_DELAY=-1",
             "snowhook.loads.workers=0",

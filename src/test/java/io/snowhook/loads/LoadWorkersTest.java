@@ -32,7 +32,6 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
         classes = {SnowhookApplication.class, LoadWorkersTest.Gate.class},
-        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {
             "spring.datasource.url=jdbc:h2:mem:workers-test;DB_CLOSE_DELAY=-1",
             "snowhook.loads.workers=2",
