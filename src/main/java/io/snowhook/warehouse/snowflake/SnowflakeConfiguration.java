@@ -1,0 +1,32 @@
+package io.snowhook.warehouse.snowflake;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/** Makes Snowflake the warehouse when {@code snowhook.warehouse.type=snowflake}. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "snowhook.warehouse.type", havingValue = "snowflake")
+@EnableConfigurationProperties(SnowflakeProperties.class)
+class SnowflakeConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SnowflakeConfiguration.class);
+
+    /** The pool matches the worker pool: every worker can hold a connection, none waits for one. */
+    static final String WORKERS = "snowhook.loads.workers";
+
+    static final int DEFAULT_WORKERS = 4;
+
+    @Bean
+    SnowflakeWarehouse snowflakeWarehouse(SnowflakeProperties properties, Environment environment) {
+        int poolSize = properties.poolSize() != null
+                ? properties.poolSize()
+                : environment.getProperty(WORKERS, Integer.class, DEFAULT_WORKERS);
+        log.info("Snowflake warehouse: {}, pool size {}", properties, poolSize);
+        return new SnowflakeWarehouse(properties, poolSize);
+    }
+}

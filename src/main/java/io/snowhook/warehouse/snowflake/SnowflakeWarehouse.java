@@ -1,0 +1,391 @@
+package io.snowhook.warehouse.snowflake;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.snowhook.warehouse.FileFormat;
+import io.snowhook.warehouse.FileLoad;
+import io.snowhook.warehouse.FileRejected;
+import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.Staging;
+import io.snowhook.warehouse.Warehouse;
+import io.snowhook.warehouse.WarehouseFailure;
+import io.snowhook.warehouse.snowflake.SnowflakeSql.TableColumns;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import net.snowflake.client.api.connection.SnowflakeConnection;
+import net.snowflake.client.api.connection.UploadStreamConfig;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snowflake through the real JDBC driver. Internal staging streams the blob into a named internal stage under a
+ * per-load prefix ({@code uploadStream}), external staging lets COPY read the blob from the container's external
+ * stage; either way {@code DELETE} (this blob version, or in replace mode every version) and {@code COPY … FORCE
+ * = TRUE} run in one explicit transaction, and the COPY's per-file result decides the outcome.
+ *
+ * <p>Connections come from an adapter-owned pool sized to the worker pool — deliberately not a Spring {@code
+ * DataSource} bean: the only one of those is the load store.
+ */
+public class SnowflakeWarehouse implements Warehouse, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SnowflakeWarehouse.class);
+    private static final String DRIVER = "net.snowflake.client.api.driver.SnowflakeDriver";
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx", Locale.ROOT);
+
+    private final SnowflakeProperties properties;
+    private final SnowflakeSql sql;
+    private final HikariDataSource pool;
+    private final Clock clock;
+    private final Map<String, TableColumns> tables = new ConcurrentHashMap<>();
+
+    public SnowflakeWarehouse(SnowflakeProperties properties, int poolSize) {
+        this(properties, poolSize, Clock.systemUTC());
+    }
+
+    SnowflakeWarehouse(SnowflakeProperties properties, int poolSize, Clock clock) {
+        this.properties = properties;
+        this.sql = new SnowflakeSql(properties.database(), properties.schema());
+        this.clock = clock;
+        this.pool = new HikariDataSource(poolConfig(properties, poolSize));
+    }
+
+    @Override
+    public boolean readsFromStorage(FileLoad file) {
+        return file.staging() == Staging.EXTERNAL;
+    }
+
+    @Override
+    public LoadResult load(FileLoad file, @Nullable InputStream content) {
+        if (file.staging() == Staging.EXTERNAL) {
+            return loadExternal(file);
+        }
+        if (content == null) {
+            throw new IllegalArgumentException("internal staging needs the blob's content");
+        }
+        return loadInternal(file, content);
+    }
+
+    @Override
+    public void check() {
+        try (Connection connection = connection("check");
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT 1")) {
+            rs.next();
+        } catch (SQLException e) {
+            throw SnowflakeErrors.classify("SELECT 1", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** Connections currently lent out of the adapter's pool (0 when no load is running). */
+    int activeConnections() {
+        var mx = pool.getHikariPoolMXBean();
+        return mx == null ? 0 : mx.getActiveConnections();
+    }
+
+    private LoadResult loadInternal(FileLoad file, InputStream content) {
+        // The staged name never derives from the blob name: only the adapter's own characters reach the PUT.
+        String prefix = "loads/" + file.loadId();
+        String location = sql.stage(properties.internalStage(), prefix + "/");
+        boolean compress = file.format() != FileFormat.PARQUET && !file.gzipped();
+        String staged = "data." + extension(file.format()) + (file.gzipped() || compress ? ".gz" : "");
+        literalFor(file, () -> SnowflakeSql.literal(file.sourceBlob()));
+        try (Connection connection = connection(file)) {
+            try {
+                log.debug("loadId={} blob={} uploading to {}", file.loadId(), file.sourceBlob(), location);
+                connection
+                        .unwrap(SnowflakeConnection.class)
+                        .uploadStream(
+                                sql.qualified(properties.internalStage()),
+                                staged,
+                                content,
+                                UploadStreamConfig.builder()
+                                        .setDestPrefix(prefix)
+                                        .setCompressData(compress)
+                                        .build());
+                return copy(connection, file, location, SnowflakeSql.literal(staged));
+            } catch (SQLException e) {
+                throw SnowflakeErrors.classify("upload of " + file.sourceBlob(), e);
+            } finally {
+                remove(connection, file, location);
+            }
+        } catch (SQLException e) {
+            throw SnowflakeErrors.classify("connection for " + file.sourceBlob(), e);
+        }
+    }
+
+    private LoadResult loadExternal(FileLoad file) {
+        String stage = properties.externalStages().get(file.container());
+        if (stage == null) {
+            throw new WarehouseFailure("no external stage for container " + file.container()
+                    + "; set snowhook.warehouse.snowflake.external-stages." + file.container());
+        }
+        String path = literalFor(file, () -> SnowflakeSql.stagePath(file.blobName()));
+        try (Connection connection = connection(file)) {
+            return copy(connection, file, sql.stage(stage, ""), path);
+        } catch (SQLException e) {
+            throw SnowflakeErrors.classify("connection for " + file.sourceBlob(), e);
+        }
+    }
+
+    /**
+     * Builds a literal from the blob name — before any I/O — or fails the load permanently, saying why, when no
+     * literal can name it safely.
+     */
+    private static String literalFor(FileLoad file, Supplier<String> literal) {
+        try {
+            SnowflakeSql.literal(file.etag());
+            return literal.get();
+        } catch (UnsafeName e) {
+            throw new WarehouseFailure(
+                    "blob name " + file.sourceBlob() + " cannot be loaded safely: it " + e.getMessage());
+        }
+    }
+
+    private LoadResult copy(Connection connection, FileLoad file, String location, String fileLiteral) {
+        TableColumns columns = columns(connection, file.table());
+        String copy = sql.copy(
+                file,
+                columns,
+                location,
+                fileLiteral,
+                format(file.format()),
+                properties.onError(),
+                TIMESTAMP.format(clock.instant().atOffset(ZoneOffset.UTC)));
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN");
+            boolean committed = false;
+            try {
+                int deleted = statement.executeUpdate(sql.delete(file));
+                LoadResult result;
+                try (ResultSet rs = statement.executeQuery(copy)) {
+                    result = copyResult(file, rs);
+                }
+                statement.execute("COMMIT");
+                committed = true;
+                log.info(
+                        "loadId={} blob={} table={} loaded rows={} replacedRows={}",
+                        file.loadId(),
+                        file.sourceBlob(),
+                        file.table(),
+                        result.rowsLoaded(),
+                        deleted);
+                return result;
+            } finally {
+                if (!committed) {
+                    rollback(statement, file);
+                }
+            }
+        } catch (SQLException e) {
+            RuntimeException failure = SnowflakeErrors.classify("COPY of " + file.sourceBlob(), e);
+            if (failure instanceof WarehouseFailure) {
+                tables.remove(file.table());
+            }
+            throw failure;
+        }
+    }
+
+    /** Reads COPY's per-file result; any file not fully loaded fails the load (and the caller rolls back). */
+    private static LoadResult copyResult(FileLoad file, ResultSet rs) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            index.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), i);
+        }
+        if (!index.containsKey("file")) {
+            String status = rs.next() && index.containsKey("status") ? rs.getString(index.get("status")) : null;
+            throw new NoFilesProcessed("COPY of " + file.sourceBlob() + " processed no file: "
+                    + (status == null ? "no result" : status)
+                    + " — the file was not found in the stage or Snowflake skipped it");
+        }
+        long parsed = 0;
+        long loaded = 0;
+        int files = 0;
+        List<String> statuses = new ArrayList<>();
+        while (rs.next()) {
+            files++;
+            String status = rs.getString(index.get("status"));
+            statuses.add(status);
+            if (!"LOADED".equalsIgnoreCase(status)) {
+                String error = string(rs, index, "first_error");
+                Long line = number(rs, index, "first_error_line");
+                String column = string(rs, index, "first_error_column_name");
+                throw new FileRejected(
+                        status + ": " + (error == null ? "no error reported" : error.strip()), line, column);
+            }
+            parsed += rs.getLong(index.get("rows_parsed"));
+            loaded += rs.getLong(index.get("rows_loaded"));
+        }
+        if (files == 0) {
+            throw new NoFilesProcessed("COPY of " + file.sourceBlob() + " returned no file results");
+        }
+        return new LoadResult(parsed, loaded);
+    }
+
+    private static @Nullable String string(ResultSet rs, Map<String, Integer> index, String name) throws SQLException {
+        Integer i = index.get(name);
+        return i == null ? null : rs.getString(i);
+    }
+
+    private static @Nullable Long number(ResultSet rs, Map<String, Integer> index, String name) throws SQLException {
+        Integer i = index.get(name);
+        if (i == null) {
+            return null;
+        }
+        long value = rs.getLong(i);
+        return rs.wasNull() ? null : value;
+    }
+
+    private TableColumns columns(Connection connection, String table) {
+        TableColumns known = tables.get(table);
+        if (known != null) {
+            return known;
+        }
+        List<String> names = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql.columns(table))) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw SnowflakeErrors.classify("reading the columns of " + table, e);
+        }
+        try {
+            TableColumns columns = TableColumns.of(sql.qualified(table), names);
+            tables.put(table, columns);
+            return columns;
+        } catch (IllegalStateException e) {
+            throw new WarehouseFailure(e.getMessage());
+        }
+    }
+
+    private void rollback(Statement statement, FileLoad file) {
+        try {
+            statement.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // The session may be gone; a transaction never committed is rolled back by Snowflake when it ends.
+            log.warn("loadId={} blob={} rollback failed: {}", file.loadId(), file.sourceBlob(), e.getMessage());
+            evict(statement);
+        }
+    }
+
+    private void remove(Connection connection, FileLoad file, String location) {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeQuery(sql.remove(location)).close();
+        } catch (SQLException e) {
+            log.warn(
+                    "loadId={} blob={} could not remove staged files at {}: {}",
+                    file.loadId(),
+                    file.sourceBlob(),
+                    location,
+                    e.getMessage());
+        }
+    }
+
+    private void evict(Statement statement) {
+        try {
+            pool.evictConnection(statement.getConnection());
+        } catch (SQLException e) {
+            log.debug("could not evict connection: {}", e.getMessage());
+        }
+    }
+
+    private Connection connection(FileLoad file) throws SQLException {
+        return connection("load " + file.loadId());
+    }
+
+    private Connection connection(String purpose) throws SQLException {
+        log.trace("borrowing a Snowflake connection for {}", purpose);
+        return pool.getConnection();
+    }
+
+    private String format(FileFormat format) {
+        return switch (format) {
+            case CSV -> properties.fileFormats().csv();
+            case JSON -> properties.fileFormats().json();
+            case PARQUET -> properties.fileFormats().parquet();
+        };
+    }
+
+    private static String extension(FileFormat format) {
+        return switch (format) {
+            case CSV -> "csv";
+            case JSON -> "json";
+            case PARQUET -> "parquet";
+        };
+    }
+
+    static HikariConfig poolConfig(SnowflakeProperties properties, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("snowhook-snowflake");
+        config.setDriverClassName(DRIVER);
+        config.setJdbcUrl(
+                properties.url() != null
+                        ? properties.url()
+                        : "jdbc:snowflake://" + properties.account() + ".snowflakecomputing.com/");
+        config.setDataSourceProperties(driverProperties(properties));
+        config.setMaximumPoolSize(poolSize);
+        // Lazy: start-up never waits for (or fails on) Snowflake; readiness reports it instead.
+        config.setMinimumIdle(0);
+        config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(properties.connectionTimeout().toMillis());
+        config.setAutoCommit(true);
+        return config;
+    }
+
+    static Properties driverProperties(SnowflakeProperties p) {
+        Properties props = new Properties();
+        props.putAll(p.jdbcProperties());
+        props.setProperty("user", p.user());
+        props.setProperty("warehouse", p.warehouse().toUpperCase(Locale.ROOT));
+        props.setProperty("db", p.database().toUpperCase(Locale.ROOT));
+        props.setProperty("schema", p.schema().toUpperCase(Locale.ROOT));
+        if (p.role() != null) {
+            props.setProperty("role", p.role().toUpperCase(Locale.ROOT));
+        }
+        if (p.account() != null) {
+            props.setProperty("account", p.account());
+        }
+        props.setProperty("application", "snowhook");
+        if (p.keyPair()) {
+            props.setProperty("authenticator", "SNOWFLAKE_JWT");
+            if (p.privateKeyFile() != null) {
+                props.setProperty("private_key_file", p.privateKeyFile().toString());
+            } else if (p.privateKey() != null) {
+                props.setProperty(
+                        "private_key_base64",
+                        Base64.getEncoder()
+                                .encodeToString(p.privateKey().strip().getBytes(StandardCharsets.US_ASCII)));
+            }
+            if (p.privateKeyPassphrase() != null && !p.privateKeyPassphrase().isBlank()) {
+                props.setProperty("private_key_pwd", p.privateKeyPassphrase());
+            }
+        } else {
+            props.setProperty("password", p.password());
+        }
+        return props;
+    }
+}

@@ -1,0 +1,641 @@
+package io.snowhook.warehouse.snowflake.fake;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.duckdb.DuckDBConnection;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A loopback server speaking enough of Snowflake's REST protocol for the real {@code snowflake-jdbc} driver:
+ * login, session renewal, queries, PUT into a LOCAL_FS stage folder, COPY with per-file results executed against
+ * an embedded DuckDB (so tests can count rows), REMOVE, explicit transactions and DELETE. It records every SQL
+ * text it receives and injects faults: HTTP errors, slow answers, refused logins, expired sessions and
+ * compilation errors. Data errors are real: a value DuckDB cannot cast to the column type fails the file the way
+ * Snowflake's {@code ON_ERROR} says.
+ */
+public final class SnowflakeFake implements AutoCloseable {
+
+    static final long SELECT = 0x1000;
+    static final long DELETE = 0x3300;
+    static final long COPY = 0x3600;
+    static final long TCL = 0x5000;
+    static final long DDL = 0x6000;
+    static final long PUT = 0x7102;
+    static final long REMOVE = 0x7103;
+
+    private static final Pattern TOKEN = Pattern.compile("Snowflake Token=\"([^\"]+)\"");
+    private static final Pattern PUT_COMMAND =
+            Pattern.compile("(?is)put\\s+file://(\\S+)\\s+('(?:[^']|'')*'|\\S+)(.*)");
+    private static final Pattern REMOVE_COMMAND = Pattern.compile("(?is)remove\\s+(\\S+)\\s*");
+    private static final Pattern INFO_COLUMNS =
+            Pattern.compile("(?i)\"([^\"]+)\"\\.INFORMATION_SCHEMA\\.COLUMNS WHERE");
+
+    final JsonMapper json = JsonMapper.builder().build();
+    private final String database;
+    private final Path home;
+    private final Path stageRoot;
+    private final DuckDBConnection duck;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Session> masterTokens = new ConcurrentHashMap<>();
+    private final Map<String, Path> externalStages = new ConcurrentHashMap<>();
+    private final List<String> statements = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> logins = new CopyOnWriteArrayList<>();
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final AtomicInteger openSessions = new AtomicInteger();
+    private volatile Duration delay = Duration.ZERO;
+    private volatile boolean refuseLogins;
+
+    /** Starts the fake on a free loopback port; {@code database} becomes the DuckDB catalog name. */
+    public SnowflakeFake(Path home, String database) {
+        try {
+            this.database = database;
+            this.home = home;
+            this.stageRoot = Files.createDirectories(home.resolve("stages"));
+            this.duck =
+                    (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + home.resolve(database + ".duckdb"));
+            try (Statement s = duck.createStatement()) {
+                s.execute("SET threads = 1");
+            }
+            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", this::handle);
+            server.setExecutor(executor);
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A JDBC URL for the real driver; callers add {@code disablePlatformDetection=true} (mandatory in tests). */
+    public String jdbcUrl() {
+        return "jdbc:snowflake://127.0.0.1:" + server.getAddress().getPort() + "/?ssl=off";
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Runs SQL directly on the embedded DuckDB (create tables, count rows). */
+    public void execute(String sql) {
+        try (Statement s = duck.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Rows of a query on the embedded DuckDB, each as strings. */
+    public List<List<String>> query(String sql) {
+        try (Statement s = duck.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            List<List<String>> rows = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long count(String sql) {
+        return Long.parseLong(query(sql).get(0).get(0));
+    }
+
+    /** Declares an external stage whose files are those of {@code folder} (a stand-in for the Azure container). */
+    public void externalStage(String name, Path folder) {
+        externalStages.put(name.toUpperCase(Locale.ROOT), folder);
+    }
+
+    /** The folder backing the named internal stage. */
+    public Path internalStage(String name) {
+        return stageRoot.resolve(name.toUpperCase(Locale.ROOT));
+    }
+
+    /** Every file currently in internal stages. */
+    public List<Path> stagedFiles() {
+        try (Stream<Path> files = Files.walk(stageRoot)) {
+            return files.filter(Files::isRegularFile).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every SQL text received, in order. */
+    public List<String> statements() {
+        return List.copyOf(statements);
+    }
+
+    /** Statements starting with {@code prefix} (case-insensitive). */
+    public List<String> statements(String prefix) {
+        return statements.stream()
+                .filter(s -> s.strip().regionMatches(true, 0, prefix, 0, prefix.length()))
+                .toList();
+    }
+
+    public void clearStatements() {
+        statements.clear();
+    }
+
+    /** The {@code data} objects of the login requests received. */
+    public List<JsonNode> logins() {
+        return List.copyOf(logins);
+    }
+
+    /** Sessions logged in and not yet closed. */
+    public int openSessions() {
+        return openSessions.get();
+    }
+
+    /** The next {@code times} statements starting with {@code prefix} get HTTP {@code status} instead of an answer. */
+    public void failWithHttpStatus(int status, int times, String prefix) {
+        faults.add(new Fault(prefix, times, FaultKind.HTTP, status));
+    }
+
+    /** The next {@code times} statements starting with {@code prefix} answer 390112 (session expired). */
+    public void expireSession(int times, String prefix) {
+        faults.add(new Fault(prefix, times, FaultKind.SESSION_EXPIRED, 0));
+    }
+
+    /** Statements starting with {@code prefix} answer a SQL compilation error (001003) until faults are cleared. */
+    public void compilationError(String prefix) {
+        faults.add(new Fault(prefix, Integer.MAX_VALUE, FaultKind.COMPILATION, 0));
+    }
+
+    /** Logins are refused with 390100 (incorrect username or password) while set. */
+    public void refuseLogins(boolean refuse) {
+        this.refuseLogins = refuse;
+    }
+
+    /** Every answer waits this long first. */
+    public void slow(Duration delay) {
+        this.delay = delay;
+    }
+
+    public void clearFaults() {
+        faults.clear();
+        refuseLogins = false;
+        delay = Duration.ZERO;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        sessions.values().forEach(Session::close);
+        try {
+            duck.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- HTTP ----
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!delay.isZero()) {
+                Thread.sleep(delay.toMillis());
+            }
+            byte[] body = body(exchange);
+            String path = exchange.getRequestURI().getPath();
+            ObjectNode answer;
+            if (path.equals("/session/v1/login-request")) {
+                answer = login(body);
+            } else if (path.equals("/session/token-request")) {
+                answer = renew(exchange, body);
+            } else if (path.equals("/queries/v1/query-request")) {
+                JsonNode request = json.readTree(body);
+                String sql = request.path("sqlText").asString();
+                Fault fault = fault(sql);
+                if (fault != null && fault.kind == FaultKind.HTTP) {
+                    statements.add(sql);
+                    exchange.sendResponseHeaders(fault.status, -1);
+                    return;
+                }
+                answer = query(exchange, sql, fault);
+            } else if (path.equals("/session")
+                    && "delete=true".equals(exchange.getRequestURI().getQuery())) {
+                Session session = session(exchange);
+                if (session != null) {
+                    sessions.values().removeIf(s -> s == session);
+                    session.close();
+                }
+                answer = success(null);
+            } else {
+                answer = success(null);
+            }
+            byte[] bytes = json.writeValueAsBytes(answer);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            exchange.sendResponseHeaders(500, -1);
+            throw e;
+        }
+    }
+
+    private static byte[] body(HttpExchange exchange) throws IOException {
+        InputStream in = exchange.getRequestBody();
+        if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+            in = new GZIPInputStream(in);
+        }
+        byte[] bytes = in.readAllBytes();
+        if (bytes.length > 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
+            bytes = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
+        }
+        return bytes;
+    }
+
+    private ObjectNode login(byte[] body) {
+        JsonNode data = json.readTree(body).path("data");
+        logins.add(data);
+        if (refuseLogins) {
+            return error("390100", "08004", "Incorrect username or password was specified.");
+        }
+        Session session = new Session();
+        String token = "token-" + UUID.randomUUID();
+        String master = "master-" + UUID.randomUUID();
+        sessions.put(token, session);
+        masterTokens.put(master, session);
+        openSessions.incrementAndGet();
+        ObjectNode result = json.createObjectNode();
+        result.put("token", token);
+        result.put("masterToken", master);
+        result.put("validityInSeconds", 3600);
+        result.put("masterValidityInSeconds", 14400);
+        result.put("serverVersion", "9.99.0");
+        result.put("sessionId", Math.abs(session.hashCode()));
+        ArrayNode parameters = result.putArray("parameters");
+        parameters.addObject().put("name", "AUTOCOMMIT").put("value", true);
+        ObjectNode info = result.putObject("sessionInfo");
+        info.put(
+                "databaseName", data.path("SESSION_PARAMETERS").path("DATABASE").asString(database));
+        info.put("schemaName", "PUBLIC");
+        info.put("warehouseName", "WH");
+        info.put("roleName", "SNOWHOOK");
+        return success(result);
+    }
+
+    private ObjectNode renew(HttpExchange exchange, byte[] body) {
+        Matcher m = TOKEN.matcher(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+        Session session = m.find() ? masterTokens.get(m.group(1)) : null;
+        if (session == null) {
+            return error("390114", "08001", "Authentication token has expired.  The user must authenticate again.");
+        }
+        String token = "token-" + UUID.randomUUID();
+        String old = json.readTree(body).path("oldSessionToken").asString("");
+        sessions.remove(old);
+        sessions.put(token, session);
+        ObjectNode data = json.createObjectNode();
+        data.put("sessionToken", token);
+        data.put("validityInSecondsST", 3600);
+        data.put("masterToken", m.group(1));
+        data.put("validityInSecondsMT", 14400);
+        data.put("sessionId", Math.abs(session.hashCode()));
+        return success(data);
+    }
+
+    private Session session(HttpExchange exchange) {
+        Matcher m = TOKEN.matcher(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+        return m.find() ? sessions.get(m.group(1)) : null;
+    }
+
+    private synchronized Fault fault(String sql) {
+        for (Fault fault : faults) {
+            if (fault.remaining > 0 && sql.strip().regionMatches(true, 0, fault.prefix, 0, fault.prefix.length())) {
+                fault.remaining--;
+                return fault;
+            }
+        }
+        return null;
+    }
+
+    // ---- statements ----
+
+    private ObjectNode query(HttpExchange exchange, String sql, Fault fault) {
+        statements.add(sql);
+        if (fault != null && fault.kind == FaultKind.SESSION_EXPIRED) {
+            return error("390112", "08001", "Your session has expired. Please login again.");
+        }
+        if (fault != null && fault.kind == FaultKind.COMPILATION) {
+            return error(
+                    "001003",
+                    "42000",
+                    "SQL compilation error:\nsyntax error line 1 at position 0 unexpected '"
+                            + sql.strip().split("\\s+")[0] + "'.");
+        }
+        Session session = session(exchange);
+        if (session == null) {
+            return error("390112", "08001", "Your session has expired. Please login again.");
+        }
+        String text = sql.strip();
+        String verb = text.split("\\s+")[0].toUpperCase(Locale.ROOT);
+        try {
+            return switch (verb) {
+                case "PUT" -> put(text);
+                case "COPY" -> new FakeCopy(this, session.connection, database).run(text);
+                case "REMOVE" -> remove(text);
+                case "BEGIN", "COMMIT", "ROLLBACK" -> {
+                    session.execute(verb.equals("BEGIN") ? "BEGIN TRANSACTION" : verb);
+                    yield status(TCL, "Statement executed successfully.");
+                }
+                case "DELETE" -> {
+                    int n = session.update(FakeSql.toStandardLiterals(text));
+                    yield rows(DELETE, List.of(column("number of rows deleted", "fixed")), List.of(List.of("" + n)));
+                }
+                case "SELECT" -> select(session, text);
+                default -> {
+                    session.execute(FakeSql.toStandardLiterals(text));
+                    yield status(DDL, "Statement executed successfully.");
+                }
+            };
+        } catch (FakeCopy.DataError e) {
+            return error(e.code, "22018", e.getMessage());
+        } catch (SQLException e) {
+            return error("001003", "42000", "SQL compilation error:\n" + e.getMessage());
+        }
+    }
+
+    private ObjectNode put(String sql) {
+        Matcher m = PUT_COMMAND.matcher(sql);
+        if (!m.matches()) {
+            return error("001003", "42000", "SQL compilation error: bad PUT");
+        }
+        String target = m.group(2);
+        if (target.startsWith("'")) {
+            target = FakeSql.literalAt(target, 0).value();
+        }
+        Path folder = stageFolder(target);
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ObjectNode data = json.createObjectNode();
+        data.put("command", "UPLOAD");
+        data.putArray("src_locations").add(m.group(1));
+        data.put("autoCompress", true);
+        data.put("sourceCompression", "auto_detect");
+        data.put("parallel", 4);
+        data.put("overwrite", m.group(3).toLowerCase(Locale.ROOT).contains("overwrite=true"));
+        ObjectNode stage = data.putObject("stageInfo");
+        stage.put("locationType", "LOCAL_FS");
+        stage.put("location", folder.toString() + "/");
+        stage.put("path", "");
+        stage.putNull("region");
+        stage.put("isClientSideEncrypted", false);
+        stage.putObject("creds");
+        data.putNull("encryptionMaterial");
+        data.put("statementTypeId", PUT);
+        data.put("queryId", UUID.randomUUID().toString());
+        return success(data);
+    }
+
+    private ObjectNode remove(String sql) {
+        Matcher m = REMOVE_COMMAND.matcher(sql);
+        if (!m.matches()) {
+            return error("001003", "42000", "SQL compilation error: bad REMOVE");
+        }
+        Path folder = stageFolder(m.group(1));
+        List<List<String>> removed = new ArrayList<>();
+        if (Files.exists(folder)) {
+            try (Stream<Path> files = Files.walk(folder)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    if (Files.isRegularFile(p)) {
+                        removed.add(List.of(stageRoot.relativize(p).toString(), "removed"));
+                    }
+                    Files.delete(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return rows(REMOVE, List.of(column("name", "text"), column("result", "text")), removed);
+    }
+
+    private ObjectNode select(Session session, String sql) throws SQLException {
+        String duckSql = FakeSql.toStandardLiterals(sql);
+        Matcher info = INFO_COLUMNS.matcher(duckSql);
+        if (info.find()) {
+            duckSql = info.replaceFirst("information_schema.columns WHERE table_catalog = '" + info.group(1) + "' AND");
+        }
+        try (Statement s = session.connection.createStatement();
+                ResultSet rs = s.executeQuery(duckSql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            List<ObjectNode> columns = new ArrayList<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                int type = meta.getColumnType(i);
+                boolean fixed = type == Types.INTEGER
+                        || type == Types.BIGINT
+                        || type == Types.SMALLINT
+                        || type == Types.TINYINT;
+                columns.add(column(meta.getColumnLabel(i).toUpperCase(Locale.ROOT), fixed ? "fixed" : "text"));
+            }
+            List<List<String>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+            return rows(SELECT, columns, rows);
+        }
+    }
+
+    /** The folder a stage reference ({@code @"DB"."S"."STAGE"/path} or {@code @STAGE/path}) points at. */
+    Path stageFolder(String reference) {
+        String ref = reference.startsWith("@") ? reference.substring(1) : reference;
+        int slash = -1;
+        boolean quoted = false;
+        for (int i = 0; i < ref.length(); i++) {
+            char c = ref.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '/' && !quoted) {
+                slash = i;
+                break;
+            }
+        }
+        String name = slash < 0 ? ref : ref.substring(0, slash);
+        String path = slash < 0 ? "" : ref.substring(slash + 1);
+        String[] parts = name.split("\\.");
+        String stage = parts[parts.length - 1].replace("\"", "").toUpperCase(Locale.ROOT);
+        Path base = externalStages.getOrDefault(stage, stageRoot.resolve(stage));
+        return path.isEmpty() ? base : base.resolve(path);
+    }
+
+    // ---- answers ----
+
+    ObjectNode column(String name, String type) {
+        ObjectNode c = json.createObjectNode();
+        c.put("name", name);
+        c.put("database", "");
+        c.put("schema", "");
+        c.put("table", "");
+        c.put("type", type);
+        c.put("nullable", true);
+        if (type.equals("fixed")) {
+            c.put("precision", 38);
+            c.put("scale", 0);
+            c.putNull("length");
+            c.putNull("byteLength");
+        } else {
+            c.putNull("precision");
+            c.putNull("scale");
+            c.put("length", 16777216);
+            c.put("byteLength", 16777216);
+        }
+        c.putNull("collation");
+        return c;
+    }
+
+    ObjectNode rows(long statementType, List<ObjectNode> columns, List<List<String>> rows) {
+        ObjectNode data = json.createObjectNode();
+        ArrayNode rowtype = data.putArray("rowtype");
+        columns.forEach(rowtype::add);
+        ArrayNode rowset = data.putArray("rowset");
+        for (List<String> row : rows) {
+            ArrayNode r = rowset.addArray();
+            row.forEach(r::add);
+        }
+        data.put("total", rows.size());
+        data.put("returned", rows.size());
+        data.put("queryId", UUID.randomUUID().toString());
+        data.put("statementTypeId", statementType);
+        data.put("queryResultFormat", "json");
+        data.putArray("parameters");
+        data.put("finalDatabaseName", database);
+        data.put("finalSchemaName", "PUBLIC");
+        return success(data);
+    }
+
+    ObjectNode status(long statementType, String message) {
+        return rows(statementType, List.of(column("status", "text")), List.of(List.of(message)));
+    }
+
+    ObjectNode success(JsonNode data) {
+        ObjectNode answer = json.createObjectNode();
+        answer.put("success", true);
+        answer.putNull("code");
+        answer.putNull("message");
+        if (data == null) {
+            answer.putNull("data");
+        } else {
+            answer.set("data", data);
+        }
+        return answer;
+    }
+
+    ObjectNode error(String code, String sqlState, String message) {
+        ObjectNode answer = json.createObjectNode();
+        answer.put("success", false);
+        answer.put("code", code);
+        answer.put("message", message);
+        ObjectNode data = answer.putObject("data");
+        data.put("errorCode", code);
+        data.put("sqlState", sqlState);
+        data.put("queryId", UUID.randomUUID().toString());
+        return answer;
+    }
+
+    private enum FaultKind {
+        HTTP,
+        SESSION_EXPIRED,
+        COMPILATION
+    }
+
+    private static final class Fault {
+        final String prefix;
+        final FaultKind kind;
+        final int status;
+        int remaining;
+
+        Fault(String prefix, int times, FaultKind kind, int status) {
+            this.prefix = prefix;
+            this.remaining = times;
+            this.kind = kind;
+            this.status = status;
+        }
+    }
+
+    /** One Snowflake session: its own DuckDB connection, so its explicit transaction is its own. */
+    private final class Session {
+        final Connection connection;
+
+        Session() {
+            try {
+                connection = duck.duplicate();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void execute(String sql) throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute(sql);
+            }
+        }
+
+        int update(String sql) throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                return s.executeUpdate(sql);
+            }
+        }
+
+        void close() {
+            try {
+                if (!connection.isClosed()) {
+                    connection.close();
+                    openSessions.decrementAndGet();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
