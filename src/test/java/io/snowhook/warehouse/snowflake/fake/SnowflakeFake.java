@@ -256,7 +256,7 @@ public final class SnowflakeFake implements AutoCloseable {
                 }
                 answer = query(exchange, sql, fault);
             } else if (path.equals("/session")
-                    && "delete=true".equals(exchange.getRequestURI().getQuery())) {
+                    && String.valueOf(exchange.getRequestURI().getQuery()).contains("delete=true")) {
                 Session session = session(exchange);
                 if (session != null) {
                     sessions.values().removeIf(s -> s == session);
