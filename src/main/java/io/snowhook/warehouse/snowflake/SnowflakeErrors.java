@@ -30,6 +30,9 @@ final class SnowflakeErrors {
      */
     private static final Set<Integer> WAREHOUSE_BUSY = Set.of(604, 625, 630);
 
+    /** No usable warehouse in the session (000606): it does not exist or the role may not use it — configuration. */
+    private static final int NO_WAREHOUSE = 606;
+
     private static final Pattern LINE = Pattern.compile("line (\\d+)");
     private static final Pattern COLUMN = Pattern.compile("column (\\S+)");
 
@@ -46,6 +49,9 @@ final class SnowflakeErrors {
         }
         if (code >= 390100 && code <= 390199) {
             return new WarehouseFailure(message + " (authentication refused)", e);
+        }
+        if (code == NO_WAREHOUSE) {
+            return new WarehouseFailure(message + " (check snowhook.warehouse.snowflake.warehouse and its grants)", e);
         }
         if (DRIVER_TRANSIENT.contains(code) || WAREHOUSE_BUSY.contains(code)) {
             return new WarehouseUnavailable(message, e);

@@ -100,6 +100,11 @@ public class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         pool.close();
     }
 
+    /** The most connections the adapter's pool opens. */
+    int poolSize() {
+        return pool.getMaximumPoolSize();
+    }
+
     /** Connections currently lent out of the adapter's pool (0 when no load is running). */
     int activeConnections() {
         var mx = pool.getHikariPoolMXBean();
