@@ -23,9 +23,10 @@ class SnowflakeConfiguration {
 
     @Bean
     SnowflakeWarehouse snowflakeWarehouse(SnowflakeProperties properties, Environment environment) {
+        // An intake-only replica (workers = 0) still answers readiness checks: at least one connection.
         int poolSize = properties.poolSize() != null
                 ? properties.poolSize()
-                : environment.getProperty(WORKERS, Integer.class, DEFAULT_WORKERS);
+                : Math.max(1, environment.getProperty(WORKERS, Integer.class, DEFAULT_WORKERS));
         log.info("Snowflake warehouse: {}, pool size {}", properties, poolSize);
         return new SnowflakeWarehouse(properties, poolSize);
     }
