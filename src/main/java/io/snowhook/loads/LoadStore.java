@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,12 +188,10 @@ class LoadStore {
 
     /** Counts loads by target table (null for loads without one, e.g. skipped) and status. */
     List<LoadCount> countByTableAndStatus() {
-        List<LoadCount> counts = new ArrayList<>(jdbc.sql(
-                        "SELECT table_name, status, COUNT(*) AS n FROM loads GROUP BY table_name, status")
+        return jdbc.sql("SELECT table_name, status, COUNT(*) AS n FROM loads GROUP BY table_name, status")
                 .query((rs, n) -> new LoadCount(
                         rs.getString("table_name"), LoadStatus.valueOf(rs.getString("status")), rs.getLong("n")))
-                .list());
-        return counts;
+                .list();
     }
 
     /** Timestamps are stored with microsecond precision (PostgreSQL's), so values read back equal those written. */

@@ -4,10 +4,12 @@ import io.snowhook.loads.LoadService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.net.URISyntaxException;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -40,6 +42,28 @@ class IngestionsController {
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             required = true,
                             content = @Content(schema = @Schema(implementation = IngestionRequest.class))))
+    @ApiResponse(responseCode = "202", description = "the new load, QUEUED; Location: /loads/{its id}")
+    @ApiResponse(
+            responseCode = "400",
+            description = "invalid-request (the body is not {\"url\": \"...\"}) or invalid-blob-url",
+            content =
+                    @Content(
+                            mediaType = LoadsController.PROBLEM,
+                            schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "load-in-progress: the blob's newest load is still QUEUED or LOADING",
+            content =
+                    @Content(
+                            mediaType = LoadsController.PROBLEM,
+                            schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "422",
+            description = "unknown-storage-account, untrusted-blob-url or no-route",
+            content =
+                    @Content(
+                            mediaType = LoadsController.PROBLEM,
+                            schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<LoadResponse> ingest(@RequestBody(required = false) @Nullable String body) {
         LoadResponse load = LoadResponse.of(loads.ingest(url(body)));
         return ResponseEntity.accepted()

@@ -4,6 +4,9 @@ import io.snowhook.loads.LoadService;
 import io.snowhook.loads.LoadStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
@@ -13,6 +16,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,6 +33,7 @@ class LoadsController {
 
     static final int MAX_PAGE_SIZE = 500;
     static final int DEFAULT_PAGE_SIZE = 50;
+    static final String PROBLEM = "application/problem+json";
 
     private final LoadService loads;
 
@@ -38,14 +43,32 @@ class LoadsController {
 
     @GetMapping("/{id}")
     @Operation(summary = "One load: its status, blob version, target table, rows and first error")
-    LoadResponse load(@PathVariable String id) {
+    @ApiResponse(responseCode = "200", description = "the load")
+    @ApiResponse(
+            responseCode = "400",
+            description = "invalid-parameter: the id is not a UUID",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "load-not-found",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    LoadResponse load(
+            @Parameter(description = "load id", schema = @Schema(type = "string", format = "uuid")) @PathVariable
+                    String id) {
         return LoadResponse.of(loads.get(uuid(id)));
     }
 
     @GetMapping
     @Operation(summary = "Loads newest first, filtered by status, table, blob-name prefix and received time, paged")
+    @ApiResponse(responseCode = "200", description = "one page of loads")
+    @ApiResponse(
+            responseCode = "400",
+            description = "invalid-parameter: the problem's parameter property names it",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     LoadListResponse list(
-            @Parameter(description = "QUEUED, LOADING, LOADED, FAILED, SKIPPED or SUPERSEDED")
+            @Parameter(
+                            description = "load status (case-insensitive)",
+                            schema = @Schema(implementation = LoadStatus.class))
                     @RequestParam(required = false)
                     @Nullable
                     String status,
@@ -53,13 +76,23 @@ class LoadsController {
                     String table,
             @Parameter(description = "blob-name prefix, taken literally") @RequestParam(required = false) @Nullable
                     String blob,
-            @Parameter(description = "received at or after this ISO-8601 instant, e.g. 2026-11-23T22:00:00Z")
+            @Parameter(
+                            description = "received at or after this ISO-8601 instant, e.g. 2026-11-23T22:00:00Z",
+                            schema = @Schema(type = "string", format = "date-time"))
                     @RequestParam(required = false)
                     @Nullable
                     String since,
-            @Parameter(description = "zero-based page number, default 0") @RequestParam(required = false) @Nullable
+            @Parameter(
+                            description = "zero-based page number",
+                            schema = @Schema(type = "integer", minimum = "0", defaultValue = "0"))
+                    @RequestParam(required = false)
+                    @Nullable
                     String page,
-            @Parameter(description = "page size, 1 to 500, default 50") @RequestParam(required = false) @Nullable
+            @Parameter(
+                            description = "page size",
+                            schema = @Schema(type = "integer", minimum = "1", maximum = "500", defaultValue = "50"))
+                    @RequestParam(required = false)
+                    @Nullable
                     String size) {
         return LoadListResponse.of(loads.find(
                 status(status),
@@ -79,7 +112,26 @@ class LoadsController {
     @PostMapping("/{id}/reingest")
     @Operation(
             summary = "Queue a new load of the same blob version, referencing this one (409 while it is in progress)")
-    ResponseEntity<LoadResponse> reingest(@PathVariable String id) {
+    @ApiResponse(responseCode = "202", description = "the new load, QUEUED; Location: /loads/{its id}")
+    @ApiResponse(
+            responseCode = "400",
+            description = "invalid-parameter: the id is not a UUID",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "load-not-found",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "load-in-progress: the load is still QUEUED or LOADING",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "422",
+            description = "no-route, or unknown-storage-account when its container is no longer configured",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    ResponseEntity<LoadResponse> reingest(
+            @Parameter(description = "load id", schema = @Schema(type = "string", format = "uuid")) @PathVariable
+                    String id) {
         LoadResponse load = LoadResponse.of(loads.reingest(uuid(id)));
         return ResponseEntity.accepted().location(location(load)).body(load);
     }

@@ -244,6 +244,20 @@ class LoadsControllerTest {
                         .path("summary")
                         .asString())
                 .isNotBlank();
+        assertThat(docs.body()
+                        .path("paths")
+                        .path("/loads/{id}/reingest")
+                        .path("post")
+                        .path("responses")
+                        .propertyNames())
+                .containsExactlyInAnyOrder("202", "400", "404", "409", "422");
+        assertThat(docs.body()
+                        .path("paths")
+                        .path("/ingestions")
+                        .path("post")
+                        .path("responses")
+                        .propertyNames())
+                .containsExactlyInAnyOrder("202", "400", "409", "422");
         assertThat(http.status("/swagger-ui/index.html")).isEqualTo(200);
     }
 
