@@ -56,7 +56,7 @@ npm_install() {
 build_jar() {
   say "Building snowhook (tests skipped)"
   (cd "$ROOT" && ./mvnw -B -q -DskipTests -Dskip.npm -Dspotless.check.skip=true package) || die "build failed"
-  SNOWHOOK_JAR=$(ls "$ROOT"/target/snowhook-*.jar | grep -v -- '-plain' | head -1)
+  SNOWHOOK_JAR="$ROOT/target/snowhook.jar"
   [ -f "$SNOWHOOK_JAR" ] || die "no jar in target/"
 }
 
