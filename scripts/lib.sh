@@ -95,7 +95,7 @@ start_snowhook() {
   java "$@" -jar "$SNOWHOOK_JAR" \
     --server.address=127.0.0.1 \
     --server.port="$port" \
-    --spring.datasource.url="jdbc:h2:file:$dir/snowhook-ledger;AUTO_SERVER=FALSE" \
+    --spring.datasource.url="jdbc:h2:file:$dir/snowhook-ledger;AUTO_SERVER=FALSE;WRITE_DELAY=0" \
     --snowhook.warehouse.duckdb.path="$dir/warehouse.duckdb" \
     --snowhook.warehouse.duckdb.stage="$dir/stage" \
     --snowhook.storage.accounts[0].name="$AZURITE_ACCOUNT" \

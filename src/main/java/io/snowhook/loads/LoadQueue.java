@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.DatabaseMetaDataCallback;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.stereotype.Repository;
@@ -43,12 +44,48 @@ class LoadQueue {
     private final LoadStore store;
     private final TransactionTemplate transaction;
     private final boolean skipLocked;
+    private final boolean exclusive;
 
     LoadQueue(JdbcClient jdbc, LoadStore store, DataSource dataSource, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.store = store;
         this.transaction = new TransactionTemplate(transactions);
-        this.skipLocked = isPostgres(dataSource);
+        String product = metaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+        this.skipLocked = product.toLowerCase(Locale.ROOT).contains("postgres");
+        this.exclusive = isExclusive(product, metaData(dataSource, DatabaseMetaData::getURL));
+    }
+
+    /**
+     * Whether only this process can use the ledger: an H2 database file opened without {@code AUTO_SERVER}
+     * (the embedded default). PostgreSQL, H2 servers and in-memory databases may be shared.
+     */
+    static boolean isExclusive(String product, String url) {
+        String u = url.toLowerCase(Locale.ROOT);
+        return product.equalsIgnoreCase("H2")
+                && !u.startsWith("jdbc:h2:mem:")
+                && !u.startsWith("jdbc:h2:tcp:")
+                && !u.startsWith("jdbc:h2:ssl:")
+                && !u.contains("auto_server=true");
+    }
+
+    /**
+     * On a ledger only this process uses, loads left {@code LOADING} were held by an earlier run of this
+     * process that ended without releasing them (SIGKILL, power loss): they are queued again at once rather
+     * than after their leases run out. Elsewhere the leases decide.
+     *
+     * @return how many loads were queued again
+     */
+    int requeueOrphans() {
+        if (!exclusive) {
+            return 0;
+        }
+        int orphans = jdbc.sql("UPDATE loads SET status = 'QUEUED', claimed_by = NULL, lease_until = NULL"
+                        + " WHERE status = 'LOADING'")
+                .update();
+        if (orphans > 0) {
+            log.warn("{} loads left running by an earlier run of this process were queued again", orphans);
+        }
+        return orphans;
     }
 
     /** The outcome of a load, as the worker records it. */
@@ -190,10 +227,10 @@ class LoadQueue {
     private record Candidate(
             UUID id, String status, @Nullable String claimedBy) {}
 
-    private static boolean isPostgres(DataSource dataSource) {
+    private static String metaData(DataSource dataSource, DatabaseMetaDataCallback<String> what) {
         try {
-            String product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
-            return product != null && product.toLowerCase(Locale.ROOT).contains("postgres");
+            String value = JdbcUtils.extractDatabaseMetaData(dataSource, what);
+            return value == null ? "" : value;
         } catch (MetaDataAccessException e) {
             throw new IllegalStateException("cannot tell which database holds the load ledger", e);
         }

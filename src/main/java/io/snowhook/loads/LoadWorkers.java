@@ -66,6 +66,7 @@ class LoadWorkers implements SmartLifecycle {
             log.info("no load workers in this process (snowhook.loads.workers=0)");
             return;
         }
+        queue.requeueOrphans();
         claiming = true;
         worker.resumeRetrying();
         pool = Executors.newFixedThreadPool(workers, threads("snowhook-loader-"));

@@ -1,7 +1,33 @@
 package io.snowhook.loads;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
 /** Claiming on H2, the embedded default: a conditional UPDATE per claim. */
 @TestPropertySource(properties = "spring.datasource.url=jdbc:h2:mem:queue-h2;DB_CLOSE_DELAY=-1")
-class LoadQueueH2Test extends LoadQueueContract {}
+class LoadQueueH2Test extends LoadQueueContract {
+
+    @Test
+    void treatsOnlyAnH2FileOfItsOwnAsExclusive() {
+        assertThat(LoadQueue.isExclusive("H2", "jdbc:h2:file:./data/snowhook-ledger;AUTO_SERVER=FALSE"))
+                .isTrue();
+        assertThat(LoadQueue.isExclusive("H2", "jdbc:h2:./data/ledger")).isTrue();
+        assertThat(LoadQueue.isExclusive("H2", "jdbc:h2:file:./data/ledger;AUTO_SERVER=TRUE"))
+                .isFalse();
+        assertThat(LoadQueue.isExclusive("H2", "jdbc:h2:tcp://db:9092/ledger")).isFalse();
+        assertThat(LoadQueue.isExclusive("H2", "jdbc:h2:mem:ledger")).isFalse();
+        assertThat(LoadQueue.isExclusive("PostgreSQL", "jdbc:postgresql://127.0.0.1:5432/test"))
+                .isFalse();
+    }
+
+    @Test
+    void leavesLoadsOfAPossiblySharedLedgerToTheirLeases() {
+        Load load = queued();
+        queue.claim("w1", LEASE).orElseThrow();
+
+        assertThat(queue.requeueOrphans()).isZero();
+        assertThat(loads.get(load.id()).status()).isEqualTo(LoadStatus.LOADING);
+    }
+}

@@ -1,0 +1,287 @@
+package io.snowhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.snowhook.support.ArgoEvents;
+import io.snowhook.support.ArgoEvents.StorageEvent;
+import io.snowhook.support.AzuriteServer;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The service as its own JVM process on the embedded defaults (H2 ledger file, DuckDB file, Azurite):
+ * loads are queued, the process is killed with SIGKILL while some run and others wait, and a new process
+ * on the same files finishes every load — each file's rows exactly once.
+ */
+class CrashRecoveryTest {
+
+    static final String CONTAINER = AzuriteServer.DEFAULT_CONTAINER;
+    static final String HEADER = "order_id,factory_id,sku,quantity,unit_price,currency,ordered_at,channel\n";
+    static final int FILES = 8;
+    static final int ROWS = 25_000;
+    static final Duration PATIENCE = Duration.ofMinutes(3);
+
+    final AzuriteServer azurite = AzuriteServer.shared();
+    final HttpClient http = HttpClient.newBuilder()
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    final JsonMapper json = JsonMapper.builder().build();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void finishesEveryLoadExactlyOnceAfterTheServiceIsKilled() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Integer> files = new LinkedHashMap<>();
+        List<StorageEvent> events = new ArrayList<>();
+        for (int i = 1; i <= FILES; i++) {
+            String name = "orders/crash-" + run + "/f" + i + ".csv";
+            byte[] csv = orders("c" + run + "-" + i, ROWS);
+            String etag = azurite.upload(CONTAINER, name, csv);
+            files.put(name, ROWS);
+            events.add(ArgoEvents.blobCreated(
+                    AzuriteServer.ACCOUNT,
+                    CONTAINER,
+                    name,
+                    etag,
+                    csv.length,
+                    "0000000000000442000000000002896" + i,
+                    "PutBlockList",
+                    ArgoEvents.azuriteUrlBase(azurite.port(), AzuriteServer.ACCOUNT)));
+        }
+
+        List<String> ids = new ArrayList<>();
+        Map<String, String> atKill;
+        try (Service first = Service.start(dir, azurite, "first")) {
+            for (StorageEvent event : events) {
+                ids.add(post(first, event));
+            }
+            await().atMost(PATIENCE).until(() -> statuses(first, ids).containsValue("LOADING"));
+            atKill = statuses(first, ids);
+            first.kill();
+        }
+        System.out.println("load statuses when snowhook was killed: " + atKill.values());
+        assertThat(atKill.values())
+                .as("loads in flight or queued when the service was killed")
+                .anyMatch(s -> s.equals("LOADING") || s.equals("QUEUED"));
+
+        Map<String, String> finals;
+        try (Service second = Service.start(dir, azurite, "second")) {
+            finals = await().atMost(PATIENCE)
+                    .until(() -> statuses(second, ids), s -> s.values().stream().allMatch(CrashRecoveryTest::isFinal));
+            second.stop();
+            System.out.println("second run: "
+                    + second.tail()
+                            .lines()
+                            .filter(l -> l.contains("queued again") || l.contains("LOADED"))
+                            .count() + " lines about requeued or loaded loads");
+        }
+
+        assertThat(finals.values()).as("every load, by id: %s", finals).allMatch("LOADED"::equals);
+        for (Map.Entry<String, Integer> file : files.entrySet()) {
+            assertThat(rowsOf(file.getKey()))
+                    .as("rows of %s: total and distinct orders", file.getKey())
+                    .containsExactly((long) file.getValue(), (long) file.getValue());
+        }
+    }
+
+    /** Posts the event as an Argo Sensor does: the whole Argo event, base64 twice, no Content-Type. */
+    String post(Service service, StorageEvent event) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(service.uri("/events"))
+                        .POST(HttpRequest.BodyPublishers.ofString(ArgoEvents.argoWholeEvent(event)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode load = json.readTree(response.body()).get("loads").get(0);
+        assertThat(load.get("status").asString()).isEqualTo("QUEUED");
+        return load.get("id").asString();
+    }
+
+    Map<String, String> statuses(Service service, List<String> ids) throws IOException, InterruptedException {
+        Map<String, String> statuses = new LinkedHashMap<>();
+        for (String id : ids) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(service.uri("/loads/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode load = json.readTree(response.body());
+            statuses.put(id, load.get("status").asString());
+        }
+        return statuses;
+    }
+
+    static boolean isFinal(String status) {
+        return !status.equals("QUEUED") && !status.equals("LOADING");
+    }
+
+    List<Long> rowsOf(String name) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("warehouse.duckdb"));
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT count(*), count(DISTINCT order_id) FROM ORDERS WHERE _source_blob = ?")) {
+            s.setString(1, CONTAINER + "/" + name);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return List.of(rs.getLong(1), rs.getLong(2));
+            }
+        }
+    }
+
+    static byte[] orders(String prefix, int rows) {
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 1; i <= rows; i++) {
+            csv.append(prefix)
+                    .append('-')
+                    .append(i)
+                    .append(",f01,JS-")
+                    .append(100 + i % 50)
+                    .append(',')
+                    .append(1 + i % 9)
+                    .append(",19.90,EUR,2026-11-23T08:15:00Z,web\n");
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** snowhook as a child JVM on the embedded defaults under one folder, on a free loopback port. */
+    static final class Service implements AutoCloseable {
+
+        private final Process process;
+        private final int port;
+        private final Path log;
+
+        private Service(Process process, int port, Path log) {
+            this.process = process;
+            this.port = port;
+            this.log = log;
+        }
+
+        static Service start(Path dir, AzuriteServer azurite, String name) throws IOException {
+            int port = freePort();
+            Path log = dir.resolve(name + ".log");
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    mainClassPath(),
+                    SnowhookApplication.class.getName(),
+                    "--server.address=127.0.0.1",
+                    "--server.port=" + port,
+                    // the shipped H2 settings (application.yml), on a file of this test
+                    "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("ledger")
+                            + ";AUTO_SERVER=FALSE;WRITE_DELAY=0",
+                    "--snowhook.warehouse.duckdb.path=" + dir.resolve("warehouse.duckdb"),
+                    "--snowhook.warehouse.duckdb.stage=" + dir.resolve("stage"),
+                    "--snowhook.loads.workers=2",
+                    "--spring.main.banner-mode=off"));
+            azurite.properties(List.of(CONTAINER)).forEach((key, value) -> command.add("--" + key + "=" + value));
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            Service service = new Service(process, port, log);
+            service.awaitReady();
+            return service;
+        }
+
+        URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        /** SIGKILL: no shutdown hook, no graceful anything. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        /** SIGTERM, then waits for the graceful shutdown to end. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+
+        private void awaitReady() {
+            HttpClient client = HttpClient.newBuilder()
+                    .proxy(HttpClient.Builder.NO_PROXY)
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("snowhook exited: " + tail());
+                }
+                try {
+                    return client.send(
+                                            HttpRequest.newBuilder(uri("/actuator/health"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+
+        String tail() {
+            try {
+                String text = Files.readString(log);
+                return text.substring(Math.max(0, text.length() - 20_000));
+            } catch (IOException e) {
+                return "(no log)";
+            }
+        }
+
+        /** The application's own classes and dependencies — not the test classes, which would be scanned. */
+        private static String mainClassPath() {
+            String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            return Arrays.stream(path.split(File.pathSeparator))
+                    .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes/"))
+                    .collect(Collectors.joining(File.pathSeparator));
+        }
+
+        private static int freePort() {
+            try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
