@@ -43,7 +43,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("snowhook.warehouse.snowflake")
-public record SnowflakeProperties(
+record SnowflakeProperties(
         @Nullable @Pattern(regexp = "jdbc:snowflake://.+", message = "must start with jdbc:snowflake://")
         String url,
 
@@ -89,7 +89,7 @@ public record SnowflakeProperties(
     static final String IDENTIFIER_MESSAGE = "must be a plain identifier (letters, digits, _ and $)";
     private static final String PREFIX = "snowhook.warehouse.snowflake.";
 
-    public SnowflakeProperties {
+    SnowflakeProperties {
         if (blank(url) && blank(account)) {
             throw new IllegalArgumentException("set " + PREFIX + "url or " + PREFIX + "account");
         }
@@ -139,7 +139,7 @@ public record SnowflakeProperties(
      * @param json newline-delimited JSON format
      * @param parquet Parquet format
      */
-    public record FileFormats(
+    record FileFormats(
             @NotBlank @Pattern(regexp = IDENTIFIER, message = IDENTIFIER_MESSAGE) @DefaultValue("SNOWHOOK_CSV")
             String csv,
 

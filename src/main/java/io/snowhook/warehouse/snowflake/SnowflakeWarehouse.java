@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Connections come from an adapter-owned pool sized to the worker pool — deliberately not a Spring {@code
  * DataSource} bean: the only one of those is the load store.
  */
-public class SnowflakeWarehouse implements Warehouse, AutoCloseable {
+class SnowflakeWarehouse implements Warehouse, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnowflakeWarehouse.class);
     private static final String DRIVER = "net.snowflake.client.api.driver.SnowflakeDriver";
@@ -57,7 +57,7 @@ public class SnowflakeWarehouse implements Warehouse, AutoCloseable {
     private final Clock clock;
     private final Map<String, TableColumns> tables = new ConcurrentHashMap<>();
 
-    public SnowflakeWarehouse(SnowflakeProperties properties, int poolSize) {
+    SnowflakeWarehouse(SnowflakeProperties properties, int poolSize) {
         this(properties, poolSize, Clock.systemUTC());
     }
 
@@ -98,6 +98,14 @@ public class SnowflakeWarehouse implements Warehouse, AutoCloseable {
     @Override
     public void close() {
         pool.close();
+    }
+
+    /** Closes idle connections and retires busy ones once returned: the next load logs in afresh (e.g. after a credential rotation). */
+    void evictConnections() {
+        var mx = pool.getHikariPoolMXBean();
+        if (mx != null) {
+            mx.softEvictConnections();
+        }
     }
 
     /** The most connections the adapter's pool opens. */

@@ -69,6 +69,7 @@ final class FakeCopy {
         List<List<String>> results = new ArrayList<>();
         Path folder = fake.stageFolder(location);
         for (String file : files) {
+            fake.fetch(location, file);
             Path path = folder.resolve(file).normalize();
             if (!path.startsWith(folder) || !Files.isRegularFile(path)) {
                 continue;

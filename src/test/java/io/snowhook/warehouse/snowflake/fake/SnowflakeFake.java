@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -73,6 +74,7 @@ public final class SnowflakeFake implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Session> masterTokens = new ConcurrentHashMap<>();
     private final Map<String, Path> externalStages = new ConcurrentHashMap<>();
+    private final Map<String, Function<String, byte[]>> externalReaders = new ConcurrentHashMap<>();
     private final List<String> statements = new CopyOnWriteArrayList<>();
     private final List<JsonNode> logins = new CopyOnWriteArrayList<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
@@ -146,6 +148,35 @@ public final class SnowflakeFake implements AutoCloseable {
     /** Declares an external stage whose files are those of {@code folder} (a stand-in for the Azure container). */
     public void externalStage(String name, Path folder) {
         externalStages.put(name.toUpperCase(Locale.ROOT), folder);
+    }
+
+    /**
+     * Declares an external stage whose files are read through {@code blobs} (blob name → bytes, or null when
+     * absent) when a COPY names them — e.g. from Azurite, as Snowflake reads from the Azure container.
+     */
+    public void externalStage(String name, Function<String, byte[]> blobs) {
+        Path folder = home.resolve("external").resolve(name.toUpperCase(Locale.ROOT));
+        externalStages.put(name.toUpperCase(Locale.ROOT), folder);
+        externalReaders.put(name.toUpperCase(Locale.ROOT), blobs);
+    }
+
+    /** Copies a file of a reader-backed external stage into its folder, as if the stage had it all along. */
+    void fetch(String reference, String file) {
+        String stage = stageName(reference);
+        Function<String, byte[]> reader = externalReaders.get(stage);
+        if (reader == null) {
+            return;
+        }
+        byte[] bytes = reader.apply(file);
+        if (bytes != null) {
+            try {
+                Path path = stageFolder(reference).resolve(file);
+                Files.createDirectories(path.getParent());
+                Files.write(path, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** The folder backing the named internal stage. */
@@ -501,12 +532,27 @@ public final class SnowflakeFake implements AutoCloseable {
                 break;
             }
         }
-        String name = slash < 0 ? ref : ref.substring(0, slash);
         String path = slash < 0 ? "" : ref.substring(slash + 1);
-        String[] parts = name.split("\\.");
-        String stage = parts[parts.length - 1].replace("\"", "").toUpperCase(Locale.ROOT);
+        String stage = stageName(reference);
         Path base = externalStages.getOrDefault(stage, stageRoot.resolve(stage));
         return path.isEmpty() ? base : base.resolve(path);
+    }
+
+    private static String stageName(String reference) {
+        String ref = reference.startsWith("@") ? reference.substring(1) : reference;
+        boolean quoted = false;
+        int end = ref.length();
+        for (int i = 0; i < ref.length(); i++) {
+            char c = ref.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '/' && !quoted) {
+                end = i;
+                break;
+            }
+        }
+        String[] parts = ref.substring(0, end).split("\\.");
+        return parts[parts.length - 1].replace("\"", "").toUpperCase(Locale.ROOT);
     }
 
     // ---- answers ----
