@@ -483,6 +483,42 @@ class SnowflakeWarehouseTest {
     }
 
     @Test
+    void loadsJsonLinesByLowerCaseFieldName() {
+        FileLoad file = new FileLoad(
+                UUID.randomUUID(),
+                "devstoreaccount1",
+                "factory-uploads",
+                "orders/f1/2026-11-23.json",
+                "0xJ",
+                0,
+                "ORDERS",
+                FileFormat.JSON,
+                LoadMode.APPEND,
+                Staging.INTERNAL);
+
+        LoadResult result = warehouse.load(
+                file,
+                stream("{\"channel\":\"web\",\"order_id\":\"j1\",\"factory_id\":\"f1\",\"sku\":\"s\",\"quantity\":2,"
+                        + "\"unit_price\":1.5,\"currency\":\"EUR\",\"ordered_at\":\"2026-11-23T10:00:00Z\"}\n"));
+
+        assertThat(result.rowsLoaded()).isEqualTo(1);
+        assertThat(fake.query("SELECT ORDER_ID, QUANTITY, CHANNEL FROM PUBLIC.ORDERS"))
+                .containsExactly(List.of("j1", "2", "web"));
+        assertThat(fake.statements("COPY").get(0))
+                .contains("SELECT $1:\"order_id\", $1:\"factory_id\", $1:\"sku\", $1:\"quantity\"")
+                .contains("FILES = ('data.json.gz') FILE_FORMAT = (FORMAT_NAME = \"DB\".\"PUBLIC\".\"SNOWHOOK_JSON\")");
+    }
+
+    @Test
+    void answersTooSlowForTheNetworkTimeoutAreUnavailable() {
+        fake.slow(Duration.ofMillis(1500));
+        try (SnowflakeWarehouse impatient = new SnowflakeWarehouse(
+                properties(fake, "SKIP_FILE", Map.of("networkTimeout", "300"), Duration.ofSeconds(3)), 1)) {
+            assertThatThrownBy(impatient::check).isInstanceOf(WarehouseUnavailable.class);
+        }
+    }
+
+    @Test
     void checkRunsSelectOne() {
         warehouse.check();
 
