@@ -192,6 +192,15 @@ public class LoadService {
     }
 
     private void checkAllowed(IncomingBlob blob) {
+        checkLength("id", blob.eventId(), 200);
+        checkLength("eventType", blob.eventType(), 200);
+        checkLength("api", blob.api(), 64);
+        checkLength("account", blob.account(), 64);
+        checkLength("container", blob.container(), 64);
+        checkLength("blob", blob.blobName(), 1024);
+        checkLength("eTag", blob.etag(), 128);
+        checkLength("sequencer", blob.sequencer(), 64);
+        checkLength("contentType", blob.contentType(), 200);
         if (!accounts.allows(blob.account(), blob.container())) {
             throw new UnknownStorageAccount(blob.account(), blob.container(), blob.blobName());
         }
@@ -201,6 +210,13 @@ public class LoadService {
             if (host == null || !accounts.acceptsUrlHost(blob.account(), host)) {
                 throw new UntrustedBlobUrl(blob.account(), host == null ? url.toString() : host, blob.blobName());
             }
+        }
+    }
+
+    /** The limits are the column sizes of V1__create_loads.sql; Azure's own values are well within them. */
+    private static void checkLength(String field, @Nullable String value, int max) {
+        if (value != null && value.length() > max) {
+            throw new FieldTooLong(field, max);
         }
     }
 
@@ -219,7 +235,7 @@ public class LoadService {
             }
         }
         if (in.skipReason() != null) {
-            return insertOrExisting(in, LoadStatus.SKIPPED, in.skipReason(), null, null);
+            return insertOrExisting(in, LoadStatus.SKIPPED, abbreviate(in.skipReason(), 2000), null, null);
         }
         Optional<Route> route = router.route(in.blobName());
         if (route.isEmpty()) {
@@ -378,6 +394,10 @@ public class LoadService {
 
     private static boolean isOlder(@Nullable String sequencer, @Nullable String than) {
         return sequencer != null && than != null && sequencer.compareTo(than) < 0;
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private static String supersededBy(Load newer) {

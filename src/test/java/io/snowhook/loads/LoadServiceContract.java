@@ -182,6 +182,20 @@ abstract class LoadServiceContract {
     }
 
     @Test
+    void rejectsABatchWithAFieldLongerThanTheLedgerKeepsAndRecordsNothing() {
+        String good = uniqueOrders();
+        IncomingBlob tooLong = event("orders/" + "x".repeat(1025), "0x1", SEQ_1);
+
+        assertThatThrownBy(() -> loads.submit(List.of(event(good, "0x1", SEQ_1), tooLong)))
+                .isInstanceOfSatisfying(Problem.class, p -> {
+                    assertThat(p.getStatusCode().value()).isEqualTo(400);
+                    assertThat(p.getBody().getType()).isEqualTo(Problem.type("invalid-event"));
+                    assertThat(p.getBody().getProperties()).containsEntry("field", "blob");
+                });
+        assertThat(countOf(good)).isZero();
+    }
+
+    @Test
     void rejectsAContainerOfAKnownAccountThatIsNotConfigured() {
         IncomingBlob other = Blobs.withAccount(event(uniqueOrders(), "0x1", SEQ_1), ACCOUNT, "other-container");
 
