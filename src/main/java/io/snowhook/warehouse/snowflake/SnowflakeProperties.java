@@ -126,7 +126,9 @@ record SnowflakeProperties(
 
     @Override
     public String toString() {
-        return "SnowflakeProperties[url=" + url + ", account=" + account + ", user=" + user + ", auth="
+        // A URL's query may carry driver properties, credentials included: never print it.
+        String shownUrl = url == null ? null : url.replaceFirst("\\?.*", "?…");
+        return "SnowflakeProperties[url=" + shownUrl + ", account=" + account + ", user=" + user + ", auth="
                 + (keyPair() ? "key-pair" : "password") + ", warehouse=" + warehouse + ", database=" + database
                 + ", schema=" + schema + ", role=" + role + ", internalStage=" + internalStage + ", externalStages="
                 + externalStages + ", poolSize=" + poolSize + "]";

@@ -106,9 +106,12 @@ class SnowflakeConfigurationTest {
     @Test
     void neverPrintsSecrets() {
         runner.withPropertyValues(valid)
+                .withPropertyValues(P + "url=jdbc:snowflake://127.0.0.1:9/?ssl=off&passcode=654321")
                 .run(context -> assertThat(
                                 context.getBean(SnowflakeProperties.class).toString())
                         .doesNotContain("s3cret-value")
+                        .doesNotContain("654321")
+                        .contains("url=jdbc:snowflake://127.0.0.1:9/?…")
                         .contains("auth=password"));
     }
 
