@@ -3,6 +3,13 @@ package io.snowhook.intake;
 import io.snowhook.loads.IncomingBlob;
 import io.snowhook.loads.Load;
 import io.snowhook.loads.LoadService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -27,7 +34,18 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @EnableConfigurationProperties(IntakeProperties.class)
+@Tag(name = "intake", description = "Storage events from Argo Events or Event Grid")
 class EventsController {
+
+    private static final String EXAMPLE = """
+            [{"topic":"/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1",
+              "subject":"/blobServices/default/containers/factory-uploads/blobs/orders/f1/2026-11-23.csv",
+              "eventType":"Microsoft.Storage.BlobCreated","eventTime":"2026-11-23T22:00:00.1234567Z",
+              "id":"8d2e7c1a-0b3f-4c55-9e0a-1f2d3c4b5a69","dataVersion":"","metadataVersion":"1",
+              "data":{"api":"PutBlockList","eTag":"0x8DCB1A2B3C4D5E6","contentType":"text/csv","contentLength":2048,
+                      "blobType":"BlockBlob",
+                      "url":"http://127.0.0.1:10000/devstoreaccount1/factory-uploads/orders/f1/2026-11-23.csv",
+                      "sequencer":"00000000000004420000000000028963"}}]""";
 
     private static final Logger log = LoggerFactory.getLogger(EventsController.class);
 
@@ -44,7 +62,35 @@ class EventsController {
     }
 
     @PostMapping("/events")
-    ResponseEntity<?> receive(HttpServletRequest request, @RequestHeader HttpHeaders headers) throws IOException {
+    @Operation(
+            summary = "Record storage events: every Argo Events envelope, Event Grid and CloudEvents 1.0",
+            description = "The body is read whatever its Content-Type (Argo sends none). Accepted shapes: Argo's"
+                    + " whole event (context + base64 data whose body is base64 again), {\"event\": \"<escaped"
+                    + " JSON>\"}, {\"body\": \"<base64>\"}, a plain Event Grid event or array, CloudEvents"
+                    + " structured, batch or binary (ce-* headers). Event Grid's SubscriptionValidationEvent is"
+                    + " answered with 200 {\"validationResponse\": code}.",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            schema = @Schema(type = "string", format = "binary"),
+                                            examples = @ExampleObject(name = "Event Grid array", value = EXAMPLE))),
+            responses = {
+                @ApiResponse(
+                        responseCode = "202",
+                        description = "Recorded (or already known); one load per event, in order; Location when one",
+                        content = @Content(schema = @Schema(implementation = EventsAccepted.class))),
+                @ApiResponse(responseCode = "400", description = "invalid-event", content = @Content),
+                @ApiResponse(
+                        responseCode = "422",
+                        description = "blob-url-mismatch, unknown-storage-account or untrusted-blob-url",
+                        content = @Content),
+                @ApiResponse(responseCode = "413", description = "payload-too-large", content = @Content)
+            })
+    ResponseEntity<?> receive(HttpServletRequest request, @Parameter(hidden = true) @RequestHeader HttpHeaders headers)
+            throws IOException {
         byte[] body = BoundedBody.read(request, properties.maxBodySize());
         List<RawEvent> events = envelopes.unwrap(body, headers);
         Optional<String> validationCode = blobEvents.subscriptionValidationCode(events);
@@ -77,6 +123,7 @@ class EventsController {
      * Event Grid performs before delivering CloudEvents to an endpoint.
      */
     @RequestMapping(path = "/events", method = RequestMethod.OPTIONS)
+    @Operation(summary = "CloudEvents webhook validation handshake (WebHook-Request-Origin → WebHook-Allowed-Origin)")
     ResponseEntity<Void> validateWebhook(
             @RequestHeader(name = "WebHook-Request-Origin", required = false) @Nullable String origin) {
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok()

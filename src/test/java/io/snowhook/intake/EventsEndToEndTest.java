@@ -93,6 +93,23 @@ class EventsEndToEndTest {
     }
 
     @Test
+    void readsTheBodyEvenWhenItIsLabelledAsAForm() throws Exception {
+        // curl -d and --data-binary label bodies application/x-www-form-urlencoded unless told otherwise.
+        StorageEvent event = azurite("orders/f4/" + UUID.randomUUID() + ".csv");
+
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(BodyPublishers.ofString(ArgoEvents.argoBodyField(event)))
+                        .build(),
+                BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(JSON.readTree(response.body()).at("/loads/0/blob").asString())
+                .isEqualTo(event.blobName());
+    }
+
+    @Test
     void answersADuplicateDeliveryWithTheSameLoad() throws Exception {
         String body = ArgoEvents.argoEventField(azurite("orders/f3/" + UUID.randomUUID() + ".csv"));
 
@@ -160,6 +177,23 @@ class EventsEndToEndTest {
                 BodyHandlers.ofString());
 
         assertProblem(response, 404, "not-found");
+    }
+
+    @Test
+    void publishesTheIntakeInTheOpenApiDocument() throws Exception {
+        HttpResponse<String> docs = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v3/api-docs"))
+                        .build(),
+                BodyHandlers.ofString());
+
+        JsonNode events = JSON.readTree(docs.body()).at("/paths/~1events");
+        assertThat(events.at("/post/summary").asString()).contains("Argo");
+        assertThat(events.at("/post/requestBody/required").asBoolean()).isTrue();
+        assertThat(events.at("/post/responses/202").isMissingNode()).isFalse();
+        assertThat(events.at("/post/parameters").isMissingNode()
+                        || events.at("/post/parameters").isEmpty())
+                .as("no request parameters leak into the contract")
+                .isTrue();
     }
 
     private static StorageEvent azurite(String blobName) {
