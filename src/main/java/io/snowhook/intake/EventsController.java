@@ -102,7 +102,7 @@ class EventsController {
                 events.stream().map(blobEvents::toIncomingBlob).toList();
         List<Load> recorded = loads.submit(blobs);
         for (Load load : recorded) {
-            log.info(
+            log.debug(
                     "Event {} recorded as load {} for blob {}/{}/{}: {}",
                     load.eventId(),
                     load.id(),

@@ -10,6 +10,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -36,6 +37,21 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         body.setType(Problem.type("internal-error"));
         body.setTitle("Internal error");
         return ResponseEntity.internalServerError().body(body);
+    }
+
+    /** Problems are answers, not failures: one line each, so a misconfigured sender shows in the log. */
+    @Override
+    protected @Nullable ResponseEntity<Object> handleErrorResponseException(
+            ErrorResponseException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (ex instanceof Problem problem) {
+            log.info(
+                    "Answered {} {} to {}: {}",
+                    status.value(),
+                    problem.getBody().getType(),
+                    request.getDescription(false),
+                    problem.getBody().getDetail());
+        }
+        return super.handleErrorResponseException(ex, headers, status, request);
     }
 
     @Override

@@ -118,6 +118,11 @@ class EnvelopesTest {
     }
 
     @Test
+    void rejectsTrailingGarbageAfterTheJson() {
+        assertInvalid(ArgoEvents.eventGridObject(EVENT) + " }{", "/", "not valid JSON");
+    }
+
+    @Test
     void rejectsAnEmptyArray() {
         assertInvalid("[]", "", "no storage event");
     }
