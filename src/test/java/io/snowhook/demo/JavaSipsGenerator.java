@@ -275,7 +275,7 @@ public final class JavaSipsGenerator {
         return Math.floor((index + 1) * share) > Math.floor(index * share);
     }
 
-    private BlobContainerClient containerClient() {
+    BlobContainerClient containerClient() {
         BlobServiceClient service = new BlobServiceClientBuilder()
                 .connectionString(options.connectionString())
                 .buildClient();
@@ -284,7 +284,7 @@ public final class JavaSipsGenerator {
         return container;
     }
 
-    private String upload(BlobContainerClient container, GeneratedFile file) {
+    String upload(BlobContainerClient container, GeneratedFile file) {
         BlobClient blob = container.getBlobClient(file.blobName());
         Response<BlockBlobItem> response = blob.uploadFromFileWithResponse(
                 new BlobUploadFromFileOptions(file.path().toString())
@@ -300,7 +300,8 @@ public final class JavaSipsGenerator {
     }
 
     /** Posts the file's event as an Argo Sensor does; returns the load id snowhook answered with. */
-    private @Nullable String post(BlobContainerClient container, GeneratedFile file, String etag)
+    @Nullable
+    String post(BlobContainerClient container, GeneratedFile file, String etag)
             throws IOException, InterruptedException {
         String account = container.getAccountName();
         String endpoint = container
@@ -349,7 +350,7 @@ public final class JavaSipsGenerator {
         return String.format("%016d%016d", System.currentTimeMillis(), SEQUENCE.incrementAndGet());
     }
 
-    private List<Posted> await(List<Posted> posted) throws IOException, InterruptedException {
+    List<Posted> await(List<Posted> posted) throws IOException, InterruptedException {
         long deadline =
                 System.nanoTime() + Duration.ofSeconds(options.waitSeconds()).toNanos();
         List<Posted> outcome = new ArrayList<>(posted);
