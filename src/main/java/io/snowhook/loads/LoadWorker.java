@@ -51,7 +51,6 @@ class LoadWorker {
     private final BlobSource blobs;
     private final Warehouse warehouse;
     private final LoadsProperties properties;
-    private final RetryTemplate retry;
     private final Object backOffs = new Object();
     private boolean stopping;
 
@@ -61,7 +60,6 @@ class LoadWorker {
         this.blobs = blobs;
         this.warehouse = warehouse;
         this.properties = properties;
-        this.retry = retryTemplate(properties.retry(), this::sleep);
     }
 
     /**
@@ -69,14 +67,14 @@ class LoadWorker {
      * multiplier}× the previous delay (jitter, so loads that failed together do not retry together);
      * everything else fails the load at once.
      */
-    static RetryTemplate retryTemplate(LoadsProperties.Retry retry, Sleeper sleeper) {
+    static RetryTemplate retryTemplate(LoadsProperties.Retry retry, int maxAttempts, Sleeper sleeper) {
         ExponentialRandomBackOffPolicy backOff = new ExponentialRandomBackOffPolicy();
         backOff.setInitialInterval(retry.initialDelay().toMillis());
         backOff.setMultiplier(retry.multiplier());
         backOff.setMaxInterval(retry.maxDelay().toMillis());
         backOff.setSleeper(sleeper);
         return RetryTemplate.builder()
-                .maxAttempts(retry.maxAttempts())
+                .maxAttempts(maxAttempts)
                 .customBackoff(backOff)
                 .retryOn(BlobUnavailable.class)
                 .retryOn(WarehouseUnavailable.class)
@@ -122,6 +120,8 @@ class LoadWorker {
                 load.etag(),
                 worker);
         try {
+            // tries made before a crash count: a load gets max-attempts tries in all, however often reclaimed
+            RetryTemplate retry = retryTemplate(properties.retry(), maxAttempts - load.attempts(), this::sleep);
             Result result = retry.execute(context -> {
                 context.setAttribute("loadId", load.id());
                 int attempt = attempts.incrementAndGet();

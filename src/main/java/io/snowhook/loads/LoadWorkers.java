@@ -113,8 +113,10 @@ class LoadWorkers implements SmartLifecycle {
             running.put(load.id(), id);
             try {
                 worker.run(load, id);
-            } catch (RuntimeException e) {
-                // the ledger itself failed while recording: the lease expires and another worker retakes it
+            } catch (RuntimeException | Error e) {
+                // The ledger failed while recording, or the load broke the JVM's limits (e.g. out of memory):
+                // the lease expires and a worker takes the load up again. This worker carries on, so the pool
+                // never shrinks.
                 log.error(
                         "worker {} could not record load {} of blob {}: {}", id, load.id(), load.blob(), e.toString());
             } finally {

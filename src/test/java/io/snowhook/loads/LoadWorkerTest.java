@@ -281,6 +281,22 @@ class LoadWorkerTest {
     }
 
     @Test
+    void countsTriesMadeBeforeACrashAgainstTheLimit() {
+        String etag = azurite.upload(CONTAINER, blob, orders(1));
+        Load queued = submit(event(blob, etag));
+        jdbc.sql("UPDATE loads SET attempts = 3 WHERE id = :id")
+                .param("id", queued.id())
+                .update();
+        proxy.failReads(100, 503);
+
+        Load load = runClaimed(queued);
+
+        assertThat(load.status()).isEqualTo(LoadStatus.FAILED);
+        assertThat(load.attempts()).isEqualTo(5);
+        assertThat(load.error()).startsWith("gave up after 5 attempts");
+    }
+
+    @Test
     void putsALoadWaitingToRetryBackInTheQueueOnShutdown() {
         String etag = azurite.upload(CONTAINER, blob, orders(1));
         proxy.failReads(100, 503);
