@@ -2,6 +2,7 @@ package io.snowhook.system;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.server.ConfigurableWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
@@ -16,6 +17,7 @@ import org.springframework.stereotype.Component;
  * running and failing every probe.
  */
 @Component
+@EnableConfigurationProperties(SecurityProperties.class)
 class LoopbackBinding implements WebServerFactoryCustomizer<ConfigurableWebServerFactory>, Ordered {
 
     private final SecurityProperties properties;

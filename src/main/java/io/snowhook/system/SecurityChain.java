@@ -6,6 +6,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
@@ -33,9 +34,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>This is a {@link SecurityFilterChain} component rather than a {@code @Bean} method so that
  * {@code @WebMvcTest} slices, which pick up {@code SecurityFilterChain} components, run with these same
- * rules instead of Spring Boot's default form-login chain.
+ * rules instead of Spring Boot's default form-login chain. Only in a servlet web application: contexts
+ * without a web server (workers, ledger tests) need no chain.
  */
 @Component
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(SecurityProperties.class)
 class SecurityChain implements SecurityFilterChain {
 
