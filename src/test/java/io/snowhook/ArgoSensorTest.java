@@ -7,6 +7,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.snowhook.support.ArgoEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpStatus;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -96,6 +99,89 @@ class ArgoSensorTest {
         assertThat(trigger.get("atLeastOnce")).isEqualTo(true);
         assertThat(map(trigger, "retryStrategy")).containsKeys("steps", "duration", "factor");
         assertThat(map(map(trigger, "policy"), "status").get("allow")).isEqualTo(List.of(202));
+    }
+
+    @Test
+    void triggerPostsABodySnowhookAccepts() throws IOException {
+        Map<String, Object> sensor = documents.get(1);
+        Map<String, Object> trigger = list(map(sensor, "spec"), "triggers").get(0);
+        Map<String, Object> http = map(map(trigger, "template"), "http");
+        assertThat(http.get("url")).asString().endsWith("/events");
+        assertThat(http.getOrDefault("method", "POST")).isEqualTo("POST");
+
+        // One Event Hubs message from Event Grid, as the EventSource turns it into an Argo event.
+        ArgoEvents.StorageEvent blob = ArgoEvents.blobCreated(
+                        "devstoreaccount1", "factory-uploads", "orders/f1/2026-11-23.csv")
+                .withUrlBase(ArgoEvents.azuriteUrlBase(10000, "devstoreaccount1"))
+                .withETag("0x8DCB1234567890A")
+                .withContentLength(2048);
+        String argoEvent = ArgoEvents.argoWholeEvent(blob);
+        List<String> dependencies = list(map(sensor, "spec"), "dependencies").stream()
+                .map(d -> (String) d.get("name"))
+                .toList();
+
+        byte[] body = payload(list(http, "payload"), dependencies, argoEvent);
+
+        var request = mvc.post().uri("/events").content(body);
+        map(http, "headers").forEach((name, value) -> request.header(name, (String) value));
+        for (Map<String, Object> secure : list(http, "secureHeaders")) {
+            Map<String, Object> ref = map(map(secure, "valueFrom"), "secretKeyRef");
+            request.header((String) secure.get("name"), secretValue((String) ref.get("name"), (String) ref.get("key")));
+        }
+        MvcTestResult result = request.exchange();
+
+        assertThat(result).hasStatus(HttpStatus.ACCEPTED);
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.loads[0].blob")
+                .asString()
+                .contains("orders/f1/2026-11-23.csv");
+    }
+
+    /**
+     * The HTTP trigger's body, built as Argo's {@code ConstructPayload} does: start from nothing, resolve each
+     * parameter's source and set it at {@code dest} as a string. A source naming only the dependency resolves
+     * to the whole event (context and data) as JSON; {@code dataKey} to that key of the event's data.
+     */
+    static byte[] payload(List<Map<String, Object>> parameters, List<String> dependencies, String argoEvent) {
+        ObjectNode body = JSON.createObjectNode();
+        JsonNode event = JSON.readTree(argoEvent);
+        for (Map<String, Object> parameter : parameters) {
+            Map<String, Object> src = map(parameter, "src");
+            assertThat(dependencies).contains((String) src.get("dependencyName"));
+            String dest = (String) parameter.get("dest");
+            assertThat(dest)
+                    .as("a non-empty dest (an empty one needs Argo v1.9.8+)")
+                    .isNotBlank();
+            assertThat(src).doesNotContainKeys("dataTemplate", "contextTemplate", "contextKey");
+            String value;
+            if (src.get("dataKey") instanceof String key) {
+                JsonNode data = JSON.readTree(
+                        java.util.Base64.getDecoder().decode(event.get("data").asString()));
+                value = data.at("/" + key.replace('.', '/')).asString();
+            } else {
+                value = argoEvent;
+            }
+            ObjectNode target = body;
+            String[] path = dest.split("\\.");
+            for (int i = 0; i < path.length - 1; i++) {
+                target = target.has(path[i]) ? (ObjectNode) target.get(path[i]) : target.putObject(path[i]);
+            }
+            target.put(path[path.length - 1], value);
+        }
+        return JSON.writeValueAsBytes(body);
+    }
+
+    /** The value the Sensor's secret holds: its template, with the token this test configures. */
+    static String secretValue(String secret, String key) throws IOException {
+        Map<String, Object> template = yamlDocuments(PROJECT.resolve("deploy/argo-secrets.example.yaml")).stream()
+                .filter(d -> d.get("kind").equals("Secret")
+                        && map(d, "metadata").get("name").equals(secret))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("deploy/argo-secrets.example.yaml has no Secret " + secret));
+        String value = (String) map(template, "stringData").get(key);
+        assertThat(value).as("the secure header's value").startsWith("Bearer ");
+        return value.replace("CHANGE-ME", INTAKE_TOKEN);
     }
 
     /**

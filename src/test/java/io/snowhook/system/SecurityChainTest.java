@@ -2,8 +2,10 @@ package io.snowhook.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snowhook.support.ArgoEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -109,16 +111,53 @@ class SecurityChainTest {
     }
 
     @Test
-    void letsTheIntakeCredentialPastTheIntakeRule() {
-        // Whatever intake answers, it is not the security chain's 401 or 403.
+    void acceptsEventsWithTheIntakeBearerTokenOrBasicCredentials() {
         for (String auth : new String[] {"Bearer " + INTAKE_TOKEN, basic("argo", INTAKE_PASSWORD)}) {
-            MvcTestResult result = mvc.post()
-                    .uri("/events")
-                    .header(HttpHeaders.AUTHORIZATION, auth)
-                    .content("{}")
-                    .exchange();
-            assertThat(result.getResponse().getStatus()).isNotIn(401, 403);
+            assertThat(mvc.post()
+                            .uri("/events")
+                            .header(HttpHeaders.AUTHORIZATION, auth)
+                            .content(event()))
+                    .hasStatus(HttpStatus.ACCEPTED);
         }
+    }
+
+    @Test
+    void acceptsEventsWithTheOperatorCredential() {
+        assertThat(mvc.post()
+                        .uri("/events")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + OPERATOR_TOKEN)
+                        .content(event()))
+                .hasStatus(HttpStatus.ACCEPTED);
+    }
+
+    @Test
+    void letsTheOperatorButNotTheIntakeCredentialReingestAndReadStatus() {
+        MvcTestResult accepted = mvc.post()
+                .uri("/events")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + INTAKE_TOKEN)
+                .content(event())
+                .exchange();
+        String location = accepted.getResponse().getHeader(HttpHeaders.LOCATION);
+        assertThat(location).startsWith("/loads/");
+
+        assertThat(mvc.get().uri(location).header(HttpHeaders.AUTHORIZATION, "Bearer " + OPERATOR_TOKEN))
+                .hasStatusOk();
+        assertThat(mvc.post().uri(location + "/reingest").header(HttpHeaders.AUTHORIZATION, "Bearer " + INTAKE_TOKEN))
+                .hasStatus(HttpStatus.FORBIDDEN);
+        // Past the security chain: the ledger answers (409 while the load is still queued), not 401/403.
+        MvcTestResult reingest = mvc.post()
+                .uri(location + "/reingest")
+                .header(HttpHeaders.AUTHORIZATION, basic("ops", OPERATOR_PASSWORD))
+                .exchange();
+        assertThat(reingest.getResponse().getStatus()).isNotIn(401, 403);
+    }
+
+    /** A new blob version each time, as Argo posts it: the whole event, no Content-Type. */
+    static String event() {
+        return ArgoEvents.argoWholeEvent(
+                ArgoEvents.blobCreated("devstoreaccount1", "factory-uploads", "orders/f1/" + UUID.randomUUID() + ".csv")
+                        .withUrlBase(ArgoEvents.azuriteUrlBase(10000, "devstoreaccount1"))
+                        .withContentLength(2048));
     }
 
     @Test
