@@ -39,6 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
 @SpringBootTest(
         properties = {
             "spring.datasource.url=jdbc:h2:mem:argo-sensor;DB_CLOSE_DELAY=-1",
+            "snowhook.loads.workers=0",
             "snowhook.security.intake-token=" + ArgoSensorTest.INTAKE_TOKEN,
             "snowhook.security.operator-token=operator-token-8e2a91c4f0"
         })

@@ -23,6 +23,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 @SpringBootTest(
         properties = {
             "spring.datasource.url=jdbc:h2:mem:security-chain;DB_CLOSE_DELAY=-1",
+            "snowhook.loads.workers=0",
             "snowhook.security.intake-token=" + SecurityChainTest.INTAKE_TOKEN,
             "snowhook.security.intake-username=argo",
             "snowhook.security.intake-password=" + SecurityChainTest.INTAKE_PASSWORD,
