@@ -76,43 +76,57 @@ public class LoadMetrics {
 
     /** Records a load a worker brought to its final state; {@code load} is the row as recorded. */
     public void finished(Load load) {
+        finished(
+                load,
+                load.status(),
+                load.rowsLoaded(),
+                load.bytes(),
+                load.finishedAt() != null ? load.finishedAt() : clock.instant());
+    }
+
+    /** Records the outcome a worker has just recorded for the load it claimed. */
+    void finished(Load claimed, LoadQueue.Outcome outcome) {
+        finished(claimed, outcome.status(), outcome.rowsLoaded(), outcome.bytes(), clock.instant());
+    }
+
+    private void finished(
+            Load load, LoadStatus outcome, @Nullable Long rowsLoaded, @Nullable Long bytes, Instant finishedAt) {
         String table = table(load);
-        String status = load.status().name();
+        String status = outcome.name();
         Counter.builder("snowhook.loads.finished")
                 .description("Loads brought to a final state by a worker")
                 .tags("table", table, "status", status)
                 .register(registry)
                 .increment();
-        if (load.startedAt() != null && load.finishedAt() != null) {
+        if (load.startedAt() != null) {
             histogram("snowhook.load.duration", "From claim to final state")
                     .tags("table", table, "status", status)
                     .register(registry)
-                    .record(nonNegative(Duration.between(load.startedAt(), load.finishedAt())));
+                    .record(nonNegative(Duration.between(load.startedAt(), finishedAt)));
         }
-        if (load.status() != LoadStatus.LOADED) {
+        if (outcome != LoadStatus.LOADED) {
             return;
         }
-        Instant loadedAt = load.finishedAt() != null ? load.finishedAt() : clock.instant();
         Instant happened = load.eventTime() != null ? load.eventTime() : load.receivedAt();
         histogram("snowhook.load.latency", "From the storage event to the rows in the table")
                 .tags("table", table)
                 .register(registry)
-                .record(nonNegative(Duration.between(happened, loadedAt)));
-        if (load.rowsLoaded() != null) {
+                .record(nonNegative(Duration.between(happened, finishedAt)));
+        if (rowsLoaded != null) {
             Counter.builder("snowhook.load.rows")
                     .baseUnit("rows")
                     .description("Rows loaded")
                     .tags("table", table)
                     .register(registry)
-                    .increment(load.rowsLoaded());
+                    .increment(rowsLoaded);
         }
-        if (load.bytes() != null) {
+        if (bytes != null) {
             Counter.builder("snowhook.load.bytes")
                     .baseUnit("bytes")
                     .description("Bytes of files loaded")
                     .tags("table", table)
                     .register(registry)
-                    .increment(load.bytes());
+                    .increment(bytes);
         }
     }
 

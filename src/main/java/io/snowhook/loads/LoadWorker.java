@@ -51,10 +51,18 @@ class LoadWorker {
     private final BlobSource blobs;
     private final Warehouse warehouse;
     private final LoadsProperties properties;
+    private final LoadMetrics metrics;
     private final Object backOffs = new Object();
     private boolean stopping;
 
-    LoadWorker(LoadQueue queue, Router router, BlobSource blobs, Warehouse warehouse, LoadsProperties properties) {
+    LoadWorker(
+            LoadQueue queue,
+            Router router,
+            BlobSource blobs,
+            Warehouse warehouse,
+            LoadsProperties properties,
+            LoadMetrics metrics) {
+        this.metrics = metrics;
         this.queue = queue;
         this.router = router;
         this.blobs = blobs;
@@ -99,6 +107,12 @@ class LoadWorker {
      * back in the queue instead.
      */
     void run(Load load, String worker) {
+        try (LoadMetrics.Busy busy = metrics.busy()) {
+            runClaimed(load, worker);
+        }
+    }
+
+    private void runClaimed(Load load, String worker) {
         int maxAttempts = properties.retry().maxAttempts();
         if (load.attempts() >= maxAttempts) {
             // Tried this often already by workers that died mid-load (a crash loop): stop trying.
@@ -125,6 +139,9 @@ class LoadWorker {
             Result result = retry.execute(context -> {
                 context.setAttribute("loadId", load.id());
                 int attempt = attempts.incrementAndGet();
+                if (context.getRetryCount() > 0) {
+                    metrics.retried(load);
+                }
                 if (!queue.recordAttempt(load.id(), worker, attempt, properties.lease())) {
                     throw new LostClaim();
                 }
@@ -251,6 +268,7 @@ class LoadWorker {
 
     private boolean record(Load load, String worker, LoadQueue.Outcome outcome) {
         if (queue.complete(load.id(), worker, outcome)) {
+            metrics.finished(load, outcome);
             return true;
         }
         log.warn(
