@@ -164,8 +164,12 @@ class SecurityChainTest {
     @Test
     void keepsHealthProbesOpen() {
         assertThat(mvc.get().uri("/actuator/health/liveness")).hasStatusOk();
-        assertThat(mvc.get().uri("/actuator/health/readiness")).hasStatusOk();
-        assertThat(mvc.get().uri("/actuator/health")).hasStatusOk();
+        // No Azurite runs for this context, so readiness may well be DOWN (503): open means answered, not 401.
+        for (String probe : new String[] {"/actuator/health/readiness", "/actuator/health"}) {
+            MvcTestResult result = mvc.get().uri(probe).exchange();
+            assertThat(result.getResponse().getStatus()).isIn(200, 503);
+            assertThat(result).bodyJson().extractingPath("$.status").isIn("UP", "DOWN");
+        }
     }
 
     @Test
