@@ -1,5 +1,6 @@
 package io.snowhook.system;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
  * container forwards to {@code /error} — with the same problem details as {@link ProblemDetailsAdvice},
  * instead of Boot's default error map.
  */
+@Hidden // the servlet container's error path, not part of the API
 @RestController
 class ProblemErrorController implements ErrorController {
 
