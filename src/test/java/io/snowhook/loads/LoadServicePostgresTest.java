@@ -1,61 +1,29 @@
 package io.snowhook.loads;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import java.sql.Connection;
-import java.sql.DriverManager;
+import io.snowhook.support.PostgresSchema;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/**
- * The ledger on PostgreSQL (127.0.0.1:5432, database {@code test}), in a schema of its own that is dropped
- * afterwards, so parallel runs do not collide. Without a reachable server this fails on CI ({@code CI=true})
- * and is skipped, saying why, elsewhere.
- */
+/** The ledger on PostgreSQL, in a schema of its own dropped afterwards. */
 class LoadServicePostgresTest extends LoadServiceContract {
 
-    static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
-    static final String USER = "postgres";
-    static final String SCHEMA = "ledger_" + UUID.randomUUID().toString().replace("-", "");
-
-    private static boolean reachable;
+    static final PostgresSchema POSTGRES = new PostgresSchema("ledger");
 
     @BeforeAll
     static void requirePostgres() {
-        try (Connection c = DriverManager.getConnection(SERVER + "?connectTimeout=5", USER, "")) {
-            reachable = c.isValid(5);
-        } catch (SQLException e) {
-            String why = "PostgreSQL is not reachable at " + SERVER + " as user " + USER + ": " + e.getMessage();
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(why + " (CI=true: the PostgreSQL ledger tests must run)");
-            }
-            Assumptions.abort(why + " (skipped locally; on CI, with CI=true, this fails)");
-        }
+        POSTGRES.require("ledger");
     }
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> SERVER + "?currentSchema=" + SCHEMA);
-        registry.add("spring.datasource.username", () -> USER);
-        registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
-        registry.add("spring.flyway.create-schemas", () -> "true");
+        POSTGRES.register(registry);
     }
 
     @AfterAll
     static void dropSchema() throws SQLException {
-        if (!reachable) {
-            return;
-        }
-        try (Connection c = DriverManager.getConnection(SERVER, USER, "");
-                Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        }
+        POSTGRES.drop();
     }
 }
