@@ -1,5 +1,7 @@
 package io.snowhook;
 
+import static io.snowhook.support.YamlDocuments.list;
+import static io.snowhook.support.YamlDocuments.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,14 +10,13 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.snowhook.support.ArgoEvents;
+import io.snowhook.support.YamlDocuments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,9 +25,6 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -58,7 +56,7 @@ class ArgoSensorTest {
 
     @BeforeAll
     static void load() throws IOException {
-        documents = yamlDocuments(PROJECT.resolve("argo-sensor.yaml"));
+        documents = YamlDocuments.read(PROJECT.resolve("argo-sensor.yaml"));
     }
 
     @Test
@@ -78,7 +76,7 @@ class ArgoSensorTest {
     @Test
     void strictValidationCatchesAFieldTheSchemaDoesNotDefine() throws IOException {
         Map<String, Object> sensor =
-                yamlDocuments(PROJECT.resolve("argo-sensor.yaml")).get(1);
+                YamlDocuments.read(PROJECT.resolve("argo-sensor.yaml")).get(1);
         map(list(map(sensor, "spec"), "triggers").get(0), "template").put("retries", 3);
         ObjectNode http = (ObjectNode) JSON.valueToTree(sensor).at("/spec/triggers/0/template/http");
 
@@ -175,7 +173,7 @@ class ArgoSensorTest {
 
     /** The value the Sensor's secret holds: its template, with the token this test configures. */
     static String secretValue(String secret, String key) throws IOException {
-        Map<String, Object> template = yamlDocuments(PROJECT.resolve("deploy/argo-secrets.example.yaml")).stream()
+        Map<String, Object> template = YamlDocuments.read(PROJECT.resolve("deploy/argo-secrets.example.yaml")).stream()
                 .filter(d -> d.get("kind").equals("Secret")
                         && map(d, "metadata").get("name").equals(secret))
                 .findFirst()
@@ -232,31 +230,5 @@ class ArgoSensorTest {
             }
         }
         return Optional.empty();
-    }
-
-    static List<Map<String, Object>> yamlDocuments(Path file) throws IOException {
-        List<Map<String, Object>> documents = new ArrayList<>();
-        for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(Files.readString(file))) {
-            if (document != null) {
-                documents.add(asMap(document));
-            }
-        }
-        return documents;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> asMap(@Nullable Object value) {
-        assertThat(value).isInstanceOf(Map.class);
-        return (Map<String, Object>) value;
-    }
-
-    static Map<String, Object> map(Map<String, Object> parent, String key) {
-        return asMap(parent.get(key));
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> list(Map<String, Object> parent, String key) {
-        assertThat(parent.get(key)).as(key).isInstanceOf(List.class);
-        return (List<Map<String, Object>>) parent.get(key);
     }
 }

@@ -1,9 +1,12 @@
 package io.snowhook;
 
+import static io.snowhook.support.YamlDocuments.list;
+import static io.snowhook.support.YamlDocuments.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snowhook.blob.StorageProperties;
 import io.snowhook.routing.Route;
+import io.snowhook.support.YamlDocuments;
 import io.snowhook.warehouse.WarehouseProperties;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,9 +26,6 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The Kubernetes manifests in {@code deploy/}: the kinds a deployment needs, wired to each other and to the image. */
@@ -40,9 +40,7 @@ class DeployManifestsTest {
         byKind = new HashMap<>();
         try (Stream<Path> files = Files.list(DEPLOY)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-                for (Object document :
-                        new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(Files.readString(file))) {
-                    Map<String, Object> manifest = asMap(document);
+                for (Map<String, Object> manifest : YamlDocuments.read(file)) {
                     assertThat(manifest).as(file.getFileName().toString()).containsKeys("apiVersion", "kind");
                     byKind.computeIfAbsent((String) manifest.get("kind"), k -> new ArrayList<>())
                             .add(manifest);
@@ -220,21 +218,5 @@ class DeployManifestsTest {
 
     static Object path(Map<String, Object> container, String probe) {
         return map(map(container, probe), "httpGet").get("path");
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> asMap(@Nullable Object value) {
-        assertThat(value).isInstanceOf(Map.class);
-        return (Map<String, Object>) value;
-    }
-
-    static Map<String, Object> map(Map<String, Object> parent, String key) {
-        return asMap(parent.get(key));
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> list(Map<String, Object> parent, String key) {
-        assertThat(parent.get(key)).as(key).isInstanceOf(List.class);
-        return (List<Map<String, Object>>) parent.get(key);
     }
 }
