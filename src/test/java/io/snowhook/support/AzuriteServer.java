@@ -106,7 +106,9 @@ public final class AzuriteServer {
                 return;
             } catch (IllegalStateException e) {
                 failure = e;
-                process.destroyForcibly();
+                if (process != null) { // null when Azurite could not even be launched (not installed)
+                    process.destroyForcibly();
+                }
             }
         }
         throw failure;
