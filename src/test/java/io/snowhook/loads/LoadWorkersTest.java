@@ -36,7 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
             "spring.datasource.url=jdbc:h2:mem:workers-test;DB_CLOSE_DELAY=-1",
             "snowhook.loads.workers=2",
             "snowhook.loads.poll-interval=10m",
-            "snowhook.loads.shutdown-grace=3s",
+            "snowhook.loads.shutdown-grace=10s",
             "snowhook.loads.retry.initial-delay=10ms",
             "snowhook.loads.retry.max-delay=50ms"
         })
@@ -171,7 +171,7 @@ class LoadWorkersTest {
         Load load = loads.submit(List.of(uploaded(4))).get(0);
         await().atMost(PATIENCE).until(() -> warehouse.waiting() == 1);
 
-        workers.stop(); // waits the grace period (3s), the load still blocked
+        workers.stop(); // waits the grace period (10s), the load still blocked
 
         Load released = loads.get(load.id());
         assertThat(released.status()).isEqualTo(LoadStatus.QUEUED);
