@@ -83,7 +83,8 @@ class SnowflakeLiveTest {
                 "SKIP_FILE",
                 2,
                 Duration.ofSeconds(60),
-                Map.of());
+                // even against a real account, tests never let the driver probe cloud metadata addresses
+                Map.of("disablePlatformDetection", "true"));
         warehouse = new SnowflakeWarehouse(properties, 2);
     }
 
