@@ -108,8 +108,11 @@ start_snowhook() {
   SNOWHOOK_PID=$!
   CHILD_PIDS+=("$SNOWHOOK_PID")
   SNOWHOOK_URL="http://127.0.0.1:$port"
-  wait_http_ok "$SNOWHOOK_URL/actuator/health" 120 "$SNOWHOOK_PID" \
-    || die "snowhook did not become ready; see $dir/logs/snowhook.log"
+  # Liveness, not readiness: readiness also wants the container to exist, and on a fresh Azurite the
+  # generator creates it with the first upload, as a factory's first upload would. Intake takes events
+  # either way; readiness turns UP as soon as the container is there.
+  wait_http_ok "$SNOWHOOK_URL/actuator/health/liveness" 120 "$SNOWHOOK_PID" \
+    || die "snowhook did not start; see $dir/logs/snowhook.log"
 }
 
 # run_generator <arguments…> — the JavaSips generator (src/test/java/io/snowhook/demo), compiled by build_jar.
