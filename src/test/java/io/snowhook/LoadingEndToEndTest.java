@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.ArgoEvents.StorageEvent;
 import io.snowhook.support.AzuriteServer;
-import java.io.ByteArrayOutputStream;
+import io.snowhook.support.TestFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -63,7 +62,7 @@ class LoadingEndToEndTest {
 
     static final String CONTAINER = AzuriteServer.DEFAULT_CONTAINER;
     static final AzuriteServer azurite = AzuriteServer.shared();
-    static final Path DIR = tempDir();
+    static final Path DIR = TestFiles.tempDir("snowhook-loading-e2e");
     static final String ORDERS_HEADER = "order_id,factory_id,sku,quantity,unit_price,currency,ordered_at,channel\n";
     static final String INVENTORY_HEADER = "factory_id,sku,product_name,quantity_on_hand,unit,counted_at\n";
 
@@ -91,7 +90,7 @@ class LoadingEndToEndTest {
 
         List<String> ids = new ArrayList<>();
         ids.add(postCreated(csv, ordersCsv(3).getBytes(StandardCharsets.UTF_8), "1"));
-        ids.add(postCreated(gz, gzip(ordersCsv(4).getBytes(StandardCharsets.UTF_8)), "1"));
+        ids.add(postCreated(gz, TestFiles.gzip(ordersCsv(4).getBytes(StandardCharsets.UTF_8)), "1"));
         ids.add(postCreated(jsonLines, ordersJsonLines(5).getBytes(StandardCharsets.UTF_8), "1"));
         ids.add(postCreated(parquet, ordersParquet(6), "1"));
 
@@ -262,23 +261,5 @@ class LoadingEndToEndTest {
             throw new IllegalStateException(e);
         }
         return values;
-    }
-
-    static byte[] gzip(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    static Path tempDir() {
-        try {
-            return Files.createTempDirectory("snowhook-loading-e2e");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snowhook.SnowhookApplication;
 import io.snowhook.support.AzuriteServer;
 import io.snowhook.support.FaultProxy;
+import io.snowhook.support.TestFiles;
 import io.snowhook.warehouse.Warehouse;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +51,7 @@ class LoadWorkerTest {
 
     static final String CONTAINER = AzuriteServer.DEFAULT_CONTAINER;
     static final String HEADER = "order_id,factory_id,sku,quantity,unit_price,currency,ordered_at,channel\n";
-    static final Path DIR = tempDir();
+    static final Path DIR = TestFiles.tempDir("snowhook-worker-test");
     static final AzuriteServer azurite = AzuriteServer.shared();
     static final FaultProxy proxy = FaultProxy.inFrontOfAzurite();
 
@@ -133,7 +129,7 @@ class LoadWorkerTest {
     @Test
     void loadsAGzippedBlob() {
         String gz = blob + ".gz";
-        String etag = azurite.upload(CONTAINER, gz, gzip(orders(4)));
+        String etag = azurite.upload(CONTAINER, gz, TestFiles.gzip(orders(4)));
 
         Load load = run(event(gz, etag));
 
@@ -371,24 +367,6 @@ class LoadWorkerTest {
             return rs.getInt(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] gzip(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    static Path tempDir() {
-        try {
-            return Files.createTempDirectory("snowhook-worker-test");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

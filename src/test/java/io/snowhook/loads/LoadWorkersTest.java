@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.snowhook.SnowhookApplication;
 import io.snowhook.support.AzuriteServer;
+import io.snowhook.support.TestFiles;
 import io.snowhook.warehouse.Warehouse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class LoadWorkersTest {
 
     static final String CONTAINER = AzuriteServer.DEFAULT_CONTAINER;
-    static final Path DIR = LoadWorkerTest.tempDir();
+    static final Path DIR = TestFiles.tempDir("snowhook-workers-test");
     static final AzuriteServer azurite = AzuriteServer.shared();
     static final Duration PATIENCE = Duration.ofSeconds(60);
 
