@@ -138,6 +138,37 @@ class SnowflakeEndToEndTest {
         fake.clearFaults();
     }
 
+    @Test
+    void readinessFollowsTheWarehouseDownAndUpWhileLivenessStaysUp() {
+        assertThat(probe("readiness")).isEqualTo(200);
+
+        fake.failWithHttpStatus(503, Integer.MAX_VALUE, "SELECT 1");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> probe("readiness") == 503);
+        assertThat(probe("liveness")).isEqualTo(200);
+
+        fake.clearFaults();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> probe("readiness") == 200);
+        assertThat(probe("liveness")).isEqualTo(200);
+    }
+
+    int probe(String group) {
+        try {
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/" + group))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String orders(int rows) {
         StringBuilder csv = new StringBuilder(HEADER);
         for (int i = 1; i <= rows; i++) {
