@@ -5,8 +5,10 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -33,6 +35,8 @@ public record WarehouseProperties(
      *     sub-folder, removed after the load
      * @param initScript SQL run on every start (e.g. {@code CREATE TABLE IF NOT EXISTS …}); a Spring
      *     resource location, empty for none
+     * @param memoryLimit DuckDB's memory limit (its {@code memory_limit}); unset, DuckDB takes 80 % of the
+     *     machine's RAM — set it in containers, where that is the node's RAM, not the pod's
      */
     public record DuckDb(
             @NotNull @DefaultValue("./data/warehouse.duckdb")
@@ -41,5 +45,7 @@ public record WarehouseProperties(
             @NotNull @DefaultValue("./data/stage") Path stage,
 
             @NotNull @DefaultValue("classpath:warehouse/duckdb/javasips.sql")
-            String initScript) {}
+            String initScript,
+
+            @Nullable DataSize memoryLimit) {}
 }

@@ -36,7 +36,7 @@ class WarehouseHealthIndicatorTest {
     final WarehouseHealthIndicator indicator = new WarehouseHealthIndicator(
             warehouse,
             new WarehouseProperties(
-                    "snowflake", new WarehouseProperties.DuckDb(Path.of("w.duckdb"), Path.of("stage"), "")));
+                    "snowflake", new WarehouseProperties.DuckDb(Path.of("w.duckdb"), Path.of("stage"), "", null)));
 
     @Test
     void isUpWithTheWarehouseTypeWhenTheWarehouseAnswers() {

@@ -44,6 +44,7 @@ import org.springframework.core.io.support.EncodedResource;
 import org.springframework.jdbc.datasource.init.ScriptException;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The embedded warehouse: a DuckDB file database whose stage is a local folder. Each file is streamed
@@ -73,6 +74,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     private final Path databaseFile;
     private final Path stage;
     private final @Nullable Resource initScript;
+    private final @Nullable DataSize memoryLimit;
     private final ReentrantLock writer = new ReentrantLock(true);
     private @Nullable DuckDBConnection connection;
     private @Nullable Connection checkConnection;
@@ -87,6 +89,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
             throw new IllegalStateException(
                     "snowhook.warehouse.duckdb.stage must not contain glob characters (* ? [ ] { }): " + stage);
         }
+        this.memoryLimit = duckdb.memoryLimit();
         this.initScript = duckdb.initScript().isBlank()
                 ? null
                 : resources.getResource(duckdb.initScript().trim());
@@ -398,6 +401,10 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
             // A file's rows need not keep their file order in the table; dropping it lets DuckDB insert large
             // files in parallel with less memory.
             statement.execute("SET preserve_insertion_order = false");
+            if (memoryLimit != null) {
+                // a number of bytes from validated configuration, never text from outside
+                statement.execute("SET memory_limit = '" + memoryLimit.toMegabytes() + "MiB'");
+            }
             if (initScript != null) {
                 ScriptUtils.executeSqlScript(conn, new EncodedResource(initScript, StandardCharsets.UTF_8));
                 log.info("DuckDB warehouse {} ready (ran {})", databaseFile, initScript.getDescription());

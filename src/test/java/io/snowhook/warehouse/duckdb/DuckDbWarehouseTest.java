@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.util.unit.DataSize;
 
 class DuckDbWarehouseTest {
 
@@ -449,9 +450,31 @@ class DuckDbWarehouseTest {
     }
 
     @Test
+    void runsDuckDbWithinTheConfiguredMemoryLimit() throws SQLException {
+        DuckDbWarehouse limited = new DuckDbWarehouse(
+                new WarehouseProperties(
+                        "duckdb",
+                        new WarehouseProperties.DuckDb(
+                                dir.resolve("limited.duckdb"), dir.resolve("stage"), "", DataSize.ofMegabytes(300))),
+                new DefaultResourceLoader());
+        try {
+            limited.check();
+            // the same file in the same JVM shares DuckDB's database instance, and so its settings
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("limited.duckdb"));
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT current_setting('memory_limit')")) {
+                rs.next();
+                assertThat(rs.getString(1)).isIn("300.0 MiB", "314.5 MB");
+            }
+        } finally {
+            limited.destroy();
+        }
+    }
+
+    @Test
     void refusesAStageFolderWithGlobCharacters() {
         WarehouseProperties properties = new WarehouseProperties(
-                "duckdb", new WarehouseProperties.DuckDb(dir.resolve("w.duckdb"), dir.resolve("stage[1]"), ""));
+                "duckdb", new WarehouseProperties.DuckDb(dir.resolve("w.duckdb"), dir.resolve("stage[1]"), "", null));
 
         assertThatThrownBy(() -> new DuckDbWarehouse(properties, new DefaultResourceLoader()))
                 .isInstanceOf(IllegalStateException.class)
@@ -463,7 +486,7 @@ class DuckDbWarehouseTest {
                 new WarehouseProperties(
                         "duckdb",
                         new WarehouseProperties.DuckDb(
-                                dir.resolve("warehouse.duckdb"), dir.resolve("stage"), initScript)),
+                                dir.resolve("warehouse.duckdb"), dir.resolve("stage"), initScript, null)),
                 new DefaultResourceLoader());
     }
 
