@@ -4,15 +4,20 @@ import io.snowhook.blob.BlobId;
 import io.snowhook.blob.StorageAccounts;
 import io.snowhook.routing.Route;
 import io.snowhook.routing.Router;
+import io.snowhook.system.Problem;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,6 +43,8 @@ public class LoadService {
 
     /** The reason recorded for a blob whose name matches no configured route. */
     public static final String NO_ROUTE_REASON = "no route for blob name";
+
+    private static final int STATS_MINUTES = 60;
 
     private static final Logger log = LoggerFactory.getLogger(LoadService.class);
 
@@ -81,17 +88,27 @@ public class LoadService {
         return store.findById(id).orElseThrow(() -> new LoadNotFound(id));
     }
 
+    /** Re-ingests the same blob version as {@code id}: {@link #reingest(UUID, ReingestVersion)} with SAME. */
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
+    public Load reingest(UUID id) {
+        return reingest(id, ReingestVersion.SAME);
+    }
+
     /**
-     * Queues a new load of the same blob version as {@code id}, referencing it, routed by the current
-     * configuration.
+     * Queues a new load of the blob of load {@code id}, referencing it, routed by the current configuration:
+     * of the same version (its eTag; the load ends {@code SUPERSEDED} if the blob changed since) or of the
+     * blob as it is now (no eTag: the worker records the one it reads).
      *
      * @throws io.snowhook.system.Problem 404 {@code load-not-found}; 409 {@code load-in-progress} while the
      *     load is still queued or loading; 422 {@code no-route} when no route matches the blob any more, or
      *     {@code unknown-storage-account} when its container is no longer configured
      */
     @Transactional(propagation = Propagation.NOT_SUPPORTED)
-    public Load reingest(UUID id) {
-        Load original = get(id);
+    public Load reingest(UUID id, ReingestVersion version) {
+        return reingest(get(id), version);
+    }
+
+    private Load reingest(Load original, ReingestVersion version) {
         if (!original.status().isFinal()) {
             throw new LoadInProgress(original);
         }
@@ -99,13 +116,14 @@ public class LoadService {
             throw new UnknownStorageAccount(original.account(), original.container(), original.blob());
         }
         Route route = router.route(original.blob()).orElseThrow(() -> new NoRoute(original.blob()));
+        boolean same = version == ReingestVersion.SAME;
         Load load = queue(
                 new BlobId(original.account(), original.container(), original.blob()),
                 route,
-                original.etag(),
-                original.sequencer(),
-                original.size(),
-                original.eventTime(),
+                same ? original.etag() : null,
+                same ? original.sequencer() : null,
+                same ? original.size() : null,
+                same ? original.eventTime() : null,
                 original.id());
         log.info(
                 "load {} queued to re-ingest load {} of blob {}/{}/{} (eTag {})",
@@ -114,8 +132,87 @@ public class LoadService {
                 load.account(),
                 load.container(),
                 load.blob(),
-                load.etag());
+                same ? load.etag() : "current");
         return load;
+    }
+
+    /**
+     * Re-ingests every {@code FAILED} load of {@code table} received at or after {@code since}, oldest first,
+     * at most {@code limit} in one call. A failed load that is no longer the newest load of its blob (it was
+     * re-ingested, or a newer version arrived) is skipped, as is one that can no longer be routed.
+     */
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
+    public BulkReingest reingestFailed(String table, Instant since, ReingestVersion version, int limit) {
+        List<Load> failed = store.findFailed(table, since, limit + 1);
+        List<Load> queued = new ArrayList<>();
+        List<BulkReingest.SkippedLoad> skipped = new ArrayList<>();
+        for (Load original : failed.subList(0, Math.min(limit, failed.size()))) {
+            Load newest = store.findByBlob(original.account(), original.container(), original.blob()).stream()
+                    .findFirst()
+                    .orElse(original);
+            if (!newest.id().equals(original.id())) {
+                skipped.add(new BulkReingest.SkippedLoad(
+                        original.id(),
+                        original.blob(),
+                        "a later load of the blob exists: " + newest.id() + " (" + newest.status() + ")"));
+                continue;
+            }
+            try {
+                queued.add(reingest(original, version));
+            } catch (Problem refused) {
+                skipped.add(new BulkReingest.SkippedLoad(
+                        original.id(),
+                        original.blob(),
+                        String.valueOf(refused.getBody().getDetail())));
+            }
+        }
+        log.info(
+                "re-ingest of the failed loads of table {} since {}: {} queued, {} skipped",
+                table,
+                since,
+                queued.size(),
+                skipped.size());
+        return new BulkReingest(queued, skipped, failed.size() > limit);
+    }
+
+    /** The last hour ending at {@code now}, minute by minute, and the queue. */
+    public LoadStats stats(Instant now) {
+        Instant to = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+        Instant from = to.minus(STATS_MINUTES, ChronoUnit.MINUTES);
+        long[] loaded = new long[STATS_MINUTES];
+        long[] failed = new long[STATS_MINUTES];
+        List<List<Long>> latencies = new ArrayList<>();
+        for (int i = 0; i < STATS_MINUTES; i++) {
+            latencies.add(new ArrayList<>());
+        }
+        for (LoadStore.Finished f : store.finishedSince(from)) {
+            int minute = (int) Duration.between(from, f.finished()).toMinutes();
+            if (minute < 0 || minute >= STATS_MINUTES) {
+                continue;
+            }
+            if (f.status() == LoadStatus.LOADED) {
+                loaded[minute]++;
+                latencies
+                        .get(minute)
+                        .add(Math.max(
+                                0, Duration.between(f.asked(), f.finished()).toMillis()));
+            } else {
+                failed[minute]++;
+            }
+        }
+        List<LoadStats.LoadMinute> minutes = new ArrayList<>();
+        for (int i = 0; i < STATS_MINUTES; i++) {
+            List<Long> l = latencies.get(i);
+            l.sort(Comparator.naturalOrder());
+            minutes.add(new LoadStats.LoadMinute(
+                    from.plus(i, ChronoUnit.MINUTES),
+                    loaded[i],
+                    failed[i],
+                    l.isEmpty() ? null : l.get((l.size() - 1) / 2),
+                    l.isEmpty() ? null : l.get(l.size() - 1)));
+        }
+        Map<LoadStatus, Long> queue = store.countByStatus(List.of(LoadStatus.QUEUED, LoadStatus.LOADING));
+        return new LoadStats(from, minutes, queue.get(LoadStatus.QUEUED), queue.get(LoadStatus.LOADING));
     }
 
     /**

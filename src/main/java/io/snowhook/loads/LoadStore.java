@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -193,6 +194,42 @@ class LoadStore {
         return jdbc.sql("SELECT table_name, status, COUNT(*) AS n FROM loads GROUP BY table_name, status")
                 .query((rs, n) -> new LoadCount(
                         rs.getString("table_name"), LoadStatus.valueOf(rs.getString("status")), rs.getLong("n")))
+                .list();
+    }
+
+    /** The failed loads of one table received at or after {@code since}, oldest first, at most {@code limit}. */
+    List<Load> findFailed(String table, Instant since, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM loads WHERE UPPER(table_name) = UPPER(:table) AND status = :failed"
+                        + " AND received_at >= :since ORDER BY received_at, id LIMIT :limit")
+                .param("table", table)
+                .param("failed", LoadStatus.FAILED.name())
+                .param("since", timestamp(since))
+                .param("limit", limit)
+                .query(LOAD_MAPPER)
+                .list();
+    }
+
+    /**
+     * One load that finished {@code LOADED} or {@code FAILED} at or after {@code since}: when it finished, and
+     * when the work was asked for (the event's time for an event, the request for an operator's load).
+     */
+    record Finished(LoadStatus status, Instant asked, Instant finished) {}
+
+    /** Loads finished since {@code since}, from the (status, finished_at) index. */
+    List<Finished> finishedSince(Instant since) {
+        return jdbc.sql("SELECT status, event_id, event_time, received_at, finished_at FROM loads"
+                        + " WHERE status IN (:statuses) AND finished_at >= :since")
+                .param("statuses", List.of(LoadStatus.LOADED.name(), LoadStatus.FAILED.name()))
+                .param("since", timestamp(since))
+                .query((rs, n) -> {
+                    Instant received = instant(rs, "received_at");
+                    Instant eventTime = instant(rs, "event_time");
+                    Instant asked = rs.getString("event_id") != null && eventTime != null ? eventTime : received;
+                    return new Finished(
+                            LoadStatus.valueOf(rs.getString("status")),
+                            asked == null ? Instant.EPOCH : asked,
+                            Objects.requireNonNull(instant(rs, "finished_at")));
+                })
                 .list();
     }
 

@@ -14,6 +14,7 @@ import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.LoadMode;
 import java.net.URI;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -23,11 +24,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -47,6 +50,9 @@ abstract class LoadServiceContract {
 
     @Autowired
     LoadService loads;
+
+    @Autowired
+    JdbcClient jdbc;
 
     private Load submit(IncomingBlob blob) {
         List<Load> recorded = loads.submit(List.of(blob));
@@ -246,6 +252,108 @@ abstract class LoadServiceContract {
         assertThat(again.etag()).isEqualTo(skipped.etag());
         assertThat(again.table()).isEqualTo("ORDERS");
         assertThat(loads.get(again.id())).isEqualTo(again);
+    }
+
+    @Test
+    void reingestsTheBlobAsItIsNowWithoutTheEarlierETag() {
+        Load failed = finish(submit(event(uniqueOrders(), "0x8DCB0001", SEQ_1)), LoadStatus.FAILED, null);
+
+        Load again = loads.reingest(failed.id(), ReingestVersion.CURRENT);
+
+        assertThat(again.status()).isEqualTo(LoadStatus.QUEUED);
+        assertThat(again.reingestOf()).isEqualTo(failed.id());
+        assertThat(again.etag()).as("the worker takes the blob's current eTag").isNull();
+        assertThat(again.sequencer()).isNull();
+        assertThat(loads.reingest(failed.id(), ReingestVersion.SAME).etag()).isEqualTo("0x8DCB0001");
+    }
+
+    @Test
+    void reingestsEveryFailedLoadOfATableSinceATimeSkippingThoseWithALaterLoad() {
+        Instant since = Instant.parse("2031-01-01T00:00:00Z");
+        Load before = received(
+                finish(submit(event(uniqueOrders(), "0x1", SEQ_1)), LoadStatus.FAILED, null), since.minusSeconds(1));
+        Load first = received(finish(submit(event(uniqueOrders(), "0x2", SEQ_1)), LoadStatus.FAILED, null), since);
+        Load second = received(
+                finish(submit(event(uniqueOrders(), "0x3", SEQ_1)), LoadStatus.FAILED, null), since.plusSeconds(1));
+        Load retried = received(
+                finish(submit(event(uniqueOrders(), "0x4", SEQ_1)), LoadStatus.FAILED, null), since.plusSeconds(2));
+        Load later = received(loads.reingest(retried.id()), since.plusSeconds(4));
+        Load loaded = received(
+                finish(submit(event(uniqueOrders(), "0x5", SEQ_1)), LoadStatus.LOADED, null), since.plusSeconds(3));
+
+        BulkReingest result = loads.reingestFailed("orders", since, ReingestVersion.CURRENT, 10);
+
+        assertThat(result.queued()).extracting(Load::reingestOf).containsExactly(first.id(), second.id());
+        assertThat(result.queued()).allSatisfy(l -> {
+            assertThat(l.status()).isEqualTo(LoadStatus.QUEUED);
+            assertThat(l.etag()).isNull();
+        });
+        assertThat(result.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.id()).isEqualTo(retried.id());
+            assertThat(s.reason()).contains(later.id().toString());
+        });
+        assertThat(result.more()).isFalse();
+        assertThat(loads.reingestFailed("ORDERS", since, ReingestVersion.SAME, 1)
+                        .more())
+                .isTrue();
+        assertThat(List.of(before.id(), loaded.id()))
+                .doesNotContain(result.queued().get(0).reingestOf());
+    }
+
+    @Test
+    void countsTheLastHourMinuteByMinuteWithTheLatencyFromEventToLoaded() {
+        Instant now = Instant.parse("2030-06-01T12:00:30Z");
+        Instant minute = Instant.parse("2030-06-01T12:00:00Z");
+        Load fast = finish(submit(event(uniqueOrders(), "0x1", SEQ_1)), LoadStatus.LOADED, minute.plusSeconds(10));
+        Load slow = finish(submit(event(uniqueOrders(), "0x2", SEQ_1)), LoadStatus.LOADED, minute.plusSeconds(20));
+        Load old = finish(submit(event(uniqueOrders(), "0x3", SEQ_1)), LoadStatus.LOADED, minute.minusSeconds(3600));
+        finish(submit(event(uniqueOrders(), "0x4", SEQ_1)), LoadStatus.FAILED, minute.minusSeconds(30));
+        eventTime(fast, minute.plusSeconds(8)); // 2 s from event to LOADED
+        eventTime(slow, minute.minusSeconds(40)); // 60 s
+        eventTime(old, minute.minusSeconds(3700));
+
+        LoadStats stats = loads.stats(now);
+
+        assertThat(stats.from()).isEqualTo(Instant.parse("2030-06-01T11:01:00Z"));
+        assertThat(stats.minutes()).hasSize(60);
+        LoadStats.LoadMinute last = stats.minutes().get(59);
+        assertThat(last.start()).isEqualTo(minute);
+        assertThat(last.loaded()).isEqualTo(2);
+        assertThat(last.latencyP50Millis()).isEqualTo(2000);
+        assertThat(last.latencyMaxMillis()).isEqualTo(60000);
+        assertThat(stats.minutes().get(58).failed()).isEqualTo(1);
+        assertThat(stats.minutes().get(58).latencyP50Millis()).isNull();
+        assertThat(stats.minutes().stream()
+                        .mapToLong(LoadStats.LoadMinute::loaded)
+                        .sum())
+                .isEqualTo(2);
+        assertThat(stats.queued()).isGreaterThanOrEqualTo(0);
+    }
+
+    /** Sets a load's outcome as a worker would record it (the worker's own claim is tested in LoadQueueContract). */
+    private Load finish(Load load, LoadStatus status, @Nullable Instant at) {
+        jdbc.sql("UPDATE loads SET status = :status, finished_at = :at, error = :error WHERE id = :id")
+                .param("status", status.name())
+                .param("at", (at == null ? Instant.now() : at).atOffset(ZoneOffset.UTC))
+                .param("error", status == LoadStatus.FAILED ? "bad row" : null)
+                .param("id", load.id())
+                .update();
+        return loads.get(load.id());
+    }
+
+    private Load received(Load load, Instant at) {
+        jdbc.sql("UPDATE loads SET received_at = :at WHERE id = :id")
+                .param("at", at.atOffset(ZoneOffset.UTC))
+                .param("id", load.id())
+                .update();
+        return loads.get(load.id());
+    }
+
+    private void eventTime(Load load, Instant at) {
+        jdbc.sql("UPDATE loads SET event_time = :at WHERE id = :id")
+                .param("at", at.atOffset(ZoneOffset.UTC))
+                .param("id", load.id())
+                .update();
     }
 
     @Test

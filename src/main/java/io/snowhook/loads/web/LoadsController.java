@@ -2,6 +2,7 @@ package io.snowhook.loads.web;
 
 import io.snowhook.loads.LoadService;
 import io.snowhook.loads.LoadStatus;
+import io.snowhook.loads.ReingestVersion;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -9,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -16,6 +18,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,11 +37,20 @@ class LoadsController {
     static final int MAX_PAGE_SIZE = 500;
     static final int DEFAULT_PAGE_SIZE = 50;
     static final String PROBLEM = "application/problem+json";
+    static final String VERSION_DESCRIPTION = "same: the blob version of the earlier load (its eTag);"
+            + " current: the blob as it is now, e.g. after a fixed file was uploaded again";
+
+    /** The most failed loads one {@code POST /loads/reingest} re-ingests. */
+    static final int MAX_BULK_REINGEST = 500;
 
     private final LoadService loads;
+    private final DependencyHealth health;
+    private final Clock clock;
 
-    LoadsController(LoadService loads) {
+    LoadsController(LoadService loads, DependencyHealth health, ObjectProvider<Clock> clock) {
         this.loads = loads;
+        this.health = health;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 
     @GetMapping("/{id}")
@@ -109,9 +121,19 @@ class LoadsController {
         return SummaryResponse.of(loads.summary());
     }
 
+    @GetMapping("/stats")
+    @Operation(
+            summary = "The console's summary: counts by status and table, queue, warehouse and storage health,"
+                    + " and the last hour minute by minute (loads finished, event-to-LOADED latency)")
+    StatsResponse stats() {
+        Instant now = clock.instant();
+        return StatsResponse.of(now, loads.summary(), loads.stats(now), health.now());
+    }
+
     @PostMapping("/{id}/reingest")
     @Operation(
-            summary = "Queue a new load of the same blob version, referencing this one (409 while it is in progress)")
+            summary = "Queue a new load of the blob, referencing this one: of the same version (default), or of"
+                    + " the blob as it is now (version=current); 409 while it is in progress")
     @ApiResponse(responseCode = "202", description = "the new load, QUEUED; Location: /loads/{its id}")
     @ApiResponse(
             responseCode = "400",
@@ -131,9 +153,62 @@ class LoadsController {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<LoadResponse> reingest(
             @Parameter(description = "load id", schema = @Schema(type = "string", format = "uuid")) @PathVariable
-                    String id) {
-        LoadResponse load = LoadResponse.of(loads.reingest(uuid(id)));
+                    String id,
+            @Parameter(description = VERSION_DESCRIPTION, schema = @Schema(allowableValues = {"same", "current"}))
+                    @RequestParam(required = false)
+                    @Nullable
+                    String version) {
+        LoadResponse load = LoadResponse.of(loads.reingest(uuid(id), version(version)));
         return ResponseEntity.accepted().location(location(load)).body(load);
+    }
+
+    @PostMapping("/reingest")
+    @Operation(
+            summary = "Re-ingest every FAILED load of a table received since a time (at most 500 per call; more"
+                    + " says whether to call again); failed loads no longer the newest load of their blob are skipped")
+    @ApiResponse(responseCode = "202", description = "the loads queued and the failed loads skipped")
+    @ApiResponse(
+            responseCode = "400",
+            description = "invalid-parameter: table or since missing or invalid, or version unknown",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    ResponseEntity<BulkReingestResponse> reingestFailed(
+            @Parameter(description = "target table (case-insensitive)", required = true)
+                    @RequestParam(required = false)
+                    @Nullable
+                    String table,
+            @Parameter(
+                            description = "failed loads received at or after this ISO-8601 instant",
+                            required = true,
+                            schema = @Schema(type = "string", format = "date-time"))
+                    @RequestParam(required = false)
+                    @Nullable
+                    String since,
+            @Parameter(description = VERSION_DESCRIPTION, schema = @Schema(allowableValues = {"same", "current"}))
+                    @RequestParam(required = false)
+                    @Nullable
+                    String version) {
+        String name = blankToNull(table);
+        if (name == null) {
+            throw new InvalidParameter("table", "is required: the table whose failed loads to re-ingest");
+        }
+        Instant from = since(since);
+        if (from == null) {
+            throw new InvalidParameter("since", "is required: an ISO-8601 instant, e.g. 2026-11-23T22:00:00Z");
+        }
+        return ResponseEntity.accepted()
+                .body(BulkReingestResponse.of(
+                        loads.reingestFailed(name.trim(), from, version(version), MAX_BULK_REINGEST)));
+    }
+
+    private static ReingestVersion version(@Nullable String version) {
+        if (blankToNull(version) == null) {
+            return ReingestVersion.SAME;
+        }
+        try {
+            return ReingestVersion.valueOf(version.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameter("version", "must be same or current");
+        }
     }
 
     static URI location(LoadResponse load) {

@@ -59,6 +59,14 @@ final class Http {
                         reply(response.getStatusCode().value(), response.getHeaders(), response.getBody()));
     }
 
+    Reply post(String path, java.util.Map<String, String> headers) {
+        return client.post()
+                .uri(path)
+                .headers(h -> headers.forEach(h::set))
+                .exchange((request, response) ->
+                        reply(response.getStatusCode().value(), response.getHeaders(), response.getBody()));
+    }
+
     private Reply reply(int status, HttpHeaders headers, InputStream body) throws IOException {
         byte[] bytes = body.readAllBytes();
         return new Reply(

@@ -297,4 +297,61 @@ class LoadsControllerTest {
         }
         return tools.jackson.databind.node.MissingNode.getInstance();
     }
+
+    @Test
+    void reingestsTheBlobAsItIsNowWithVersionCurrent() {
+        Load skipped = submit(Blobs.skipped(uniqueOrders(), "zero-length blob"));
+
+        Http.Reply reply = http.post("/loads/" + skipped.id() + "/reingest?version=current");
+
+        assertThat(reply.status()).isEqualTo(202);
+        assertThat(reply.body().path("reingestOf").asString())
+                .isEqualTo(skipped.id().toString());
+        assertThat(reply.body().path("etag").isNull()).isTrue();
+        assertThat(http.post("/loads/" + skipped.id() + "/reingest?version=newest")
+                        .body()
+                        .path("parameter")
+                        .asString())
+                .isEqualTo("version");
+    }
+
+    @Test
+    void refusesABulkReingestWithoutTableOrSince() {
+        Http.Reply noTable = http.post("/loads/reingest?since=2026-11-23T00:00:00Z");
+        Http.Reply noSince = http.post("/loads/reingest?table=ORDERS");
+        Http.Reply badSince = http.post("/loads/reingest?table=ORDERS&since=yesterday");
+
+        assertThat(List.of(noTable, noSince, badSince)).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.body().path("type").asString()).isEqualTo("https://snowhook.io/problems/invalid-parameter");
+        });
+        assertThat(noTable.body().path("parameter").asString()).isEqualTo("table");
+        assertThat(noSince.body().path("parameter").asString()).isEqualTo("since");
+    }
+
+    @Test
+    void answersABulkReingestWithWhatItQueuedAndSkipped() {
+        Http.Reply reply = http.post("/loads/reingest?table=NO_SUCH_TABLE&since=2026-11-23T00:00:00Z&version=current");
+
+        assertThat(reply.status()).isEqualTo(202);
+        assertThat(reply.body().path("queued").isArray()).isTrue();
+        assertThat(reply.body().path("skipped").isArray()).isTrue();
+        assertThat(reply.body().path("more").asBoolean()).isFalse();
+    }
+
+    @Test
+    void showsStatsOfTheLastHourWithQueueAndHealth() {
+        submit(event(uniqueOrders(), "0x1", SEQ_1));
+
+        Http.Reply reply = http.get("/loads/stats");
+
+        assertThat(reply.status()).isEqualTo(200);
+        JsonNode stats = reply.body();
+        assertThat(stats.path("minutes").size()).isEqualTo(60);
+        assertThat(stats.path("queued").asLong()).isPositive();
+        assertThat(stats.path("byStatus").path("QUEUED").asLong()).isPositive();
+        assertThat(stats.path("health").path("warehouse").asString()).isIn("UP", "DOWN");
+        assertThat(stats.path("health").path("storage").asString()).isIn("UP", "DOWN");
+        assertThat(stats.path("tables").isArray()).isTrue();
+    }
 }
