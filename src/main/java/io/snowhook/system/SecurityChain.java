@@ -22,15 +22,21 @@ import org.springframework.security.web.authentication.AuthenticationEntryPointF
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationConverter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.stereotype.Component;
 
 /**
  * Who may call what. {@code POST /events} takes the intake (or operator) credential; re-ingestion,
  * {@code POST /ingestions} and the actuator beyond health take the operator credential only; status reads
  * and the API documentation are open or operator-only ({@code snowhook.security.status-reads}); health
- * probes are always open. Stateless: no session, no CSRF token (no cookies are ever issued, so there is
- * nothing for CSRF to ride on). With no credential configured everything is open — and the server is held
- * on loopback by {@link LoopbackBinding}.
+ * probes are always open; the console ({@code /}) follows the status reads. Stateless: no session, no
+ * cookies; but a browser sends HTTP basic credentials (or, in open mode, nothing) by itself, so {@link
+ * CrossSiteRequestGuard} refuses state changes a browser makes for another site. With no credential
+ * configured everything is open — and the server is held on loopback by {@link LoopbackBinding}.
  *
  * <p>This is a {@link SecurityFilterChain} component rather than a {@code @Bean} method so that
  * {@code @WebMvcTest} slices, which pick up {@code SecurityFilterChain} components, run with these same
@@ -44,17 +50,31 @@ class SecurityChain implements SecurityFilterChain {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityChain.class);
 
+    /** The console's page and assets. */
+    private static final RequestMatcher CONSOLE = new OrRequestMatcher(
+            PathPatternRequestMatcher.pathPattern("/"),
+            PathPatternRequestMatcher.pathPattern("/index.html"),
+            PathPatternRequestMatcher.pathPattern("/console/**"));
+
+    /** The console runs only its own scripts and styles and talks only to its own origin. */
+    static final String CONSOLE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
+            + " connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     private final DefaultSecurityFilterChain chain;
 
     SecurityChain(HttpSecurity http, SecurityProperties properties, Environment environment) throws Exception {
         SecurityProblems problems = new SecurityProblems(properties);
+        ConsoleSignIn signIn = new ConsoleSignIn(properties, problems);
         http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
-                .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+                .exceptionHandling(e -> e.authenticationEntryPoint(signIn).accessDeniedHandler(problems))
+                .headers(h -> h.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                        CONSOLE, new StaticHeadersWriter("Content-Security-Policy", CONSOLE_POLICY))))
+                .addFilterBefore(new CrossSiteRequestGuard(), BasicAuthenticationFilter.class);
         if (properties.open()) {
             log.warn("snowhook runs UNAUTHENTICATED: no snowhook.security.intake-* or operator-* credential is"
                     + " configured, so every endpoint is open to anyone who can reach it. The server binds to"
@@ -71,7 +91,7 @@ class SecurityChain implements SecurityFilterChain {
             }
             AuthenticationFilter authentication =
                     new AuthenticationFilter(new Credentials(properties), SecurityChain::presented);
-            authentication.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+            authentication.setFailureHandler(new AuthenticationEntryPointFailureHandler(signIn));
             authentication.setSuccessHandler((request, response, granted) -> {});
             http.addFilterAt(authentication, BasicAuthenticationFilter.class)
                     .authorizeHttpRequests(a -> rules(a, properties, environment));
@@ -90,9 +110,13 @@ class SecurityChain implements SecurityFilterChain {
         // Event Grid's webhook validation handshake: answers a header, records nothing.
         a.requestMatchers(HttpMethod.OPTIONS, "/events").permitAll();
         a.requestMatchers(HttpMethod.POST, "/events").hasAnyRole(Credentials.INTAKE, Credentials.OPERATOR);
-        a.requestMatchers(HttpMethod.POST, "/loads/*/reingest", "/ingestions").hasRole(Credentials.OPERATOR);
+        a.requestMatchers(HttpMethod.POST, "/loads/*/reingest", "/loads/reingest", "/ingestions")
+                .hasRole(Credentials.OPERATOR);
         boolean openReads = properties.statusReads() == SecurityProperties.StatusReads.OPEN;
         readers(a.requestMatchers(HttpMethod.GET, "/loads", "/loads/**"), openReads);
+        // The console: its page follows the status reads; its scripts and styles hold no data.
+        readers(a.requestMatchers(HttpMethod.GET, "/", "/index.html"), openReads);
+        a.requestMatchers(HttpMethod.GET, "/console/**").permitAll();
         readers(a.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"), openReads);
         a.anyRequest().hasRole(Credentials.OPERATOR);
     }

@@ -243,6 +243,103 @@ class SecurityChainTest {
                 .doesNotContain(INTAKE_TOKEN, INTAKE_PASSWORD, OPERATOR_TOKEN, OPERATOR_PASSWORD, "guess");
     }
 
+    @Test
+    void refusesACrossSiteFormPostOfReingestWithTheOperatorsBasicCredentials() {
+        MvcTestResult result = mvc.post()
+                .uri("/loads/0b0b6a4e-0000-4000-8000-000000000001/reingest?version=current")
+                .header(HttpHeaders.AUTHORIZATION, basic("ops", OPERATOR_PASSWORD))
+                .header(HttpHeaders.ORIGIN, "https://attacker.example")
+                .header("Sec-Fetch-Site", "cross-site")
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .exchange();
+
+        assertThat(result).hasStatus(HttpStatus.FORBIDDEN);
+        assertThat(result).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.type")
+                .isEqualTo("https://snowhook.io/problems/cross-site-request");
+    }
+
+    @Test
+    void refusesABrowsersPostFromItsOwnOriginWithoutTheConsoleHeader() {
+        assertThat(mvc.post()
+                        .uri("/loads/reingest?table=ORDERS&since=2026-11-23T00:00:00Z")
+                        .header(HttpHeaders.AUTHORIZATION, basic("ops", OPERATOR_PASSWORD))
+                        .header(HttpHeaders.ORIGIN, "http://localhost")
+                        .header("Sec-Fetch-Site", "same-origin"))
+                .hasStatus(HttpStatus.FORBIDDEN)
+                .bodyJson()
+                .extractingPath("$.detail")
+                .asString()
+                .contains("X-Snowhook-Console");
+    }
+
+    @Test
+    void acceptsTheConsolesOwnActionsWithBasicCredentials() {
+        assertThat(mvc.post()
+                        .uri("/loads/0b0b6a4e-0000-4000-8000-000000000001/reingest")
+                        .header(HttpHeaders.AUTHORIZATION, basic("ops", OPERATOR_PASSWORD))
+                        .header(HttpHeaders.ORIGIN, "http://localhost")
+                        .header("Sec-Fetch-Site", "same-origin")
+                        .header("X-Snowhook-Console", "1"))
+                .hasStatus(HttpStatus.NOT_FOUND);
+        assertThat(mvc.post()
+                        .uri("/loads/reingest?table=ORDERS&since=2026-11-23T00:00:00Z")
+                        .header(HttpHeaders.AUTHORIZATION, basic("ops", OPERATOR_PASSWORD))
+                        .header(HttpHeaders.ORIGIN, "http://localhost")
+                        .header("X-Snowhook-Console", "1"))
+                .hasStatus(HttpStatus.ACCEPTED);
+    }
+
+    @Test
+    void keepsBearerAndBasicApiClientsWorkingWithoutTheConsoleHeader() {
+        assertThat(mvc.post()
+                        .uri("/loads/0b0b6a4e-0000-4000-8000-000000000001/reingest")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + OPERATOR_TOKEN)
+                        .header(HttpHeaders.ORIGIN, "https://attacker.example"))
+                .hasStatus(HttpStatus.NOT_FOUND);
+        assertThat(mvc.post()
+                        .uri("/loads/0b0b6a4e-0000-4000-8000-000000000001/reingest")
+                        .header(HttpHeaders.AUTHORIZATION, basic("ops", OPERATOR_PASSWORD)))
+                .hasStatus(HttpStatus.NOT_FOUND);
+        assertThat(mvc.post()
+                        .uri("/events")
+                        .header(HttpHeaders.AUTHORIZATION, basic("argo", INTAKE_PASSWORD))
+                        .content(event()))
+                .hasStatus(HttpStatus.ACCEPTED);
+    }
+
+    @Test
+    void refusesBulkReingestToTheIntakeCredential() {
+        assertThat(mvc.post()
+                        .uri("/loads/reingest?table=ORDERS&since=2026-11-23T00:00:00Z")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + INTAKE_TOKEN))
+                .hasStatus(HttpStatus.FORBIDDEN);
+    }
+
+    @Test
+    void asksABrowserForTheOperatorsUsernameAndPasswordOnTheConsole() {
+        MvcTestResult anonymous = mvc.get().uri("/").accept(MediaType.TEXT_HTML).exchange();
+        MvcTestResult signedIn = mvc.get()
+                .uri("/")
+                .header(HttpHeaders.AUTHORIZATION, basic("ops", OPERATOR_PASSWORD))
+                .exchange();
+
+        assertThat(anonymous).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(anonymous)
+                .headers()
+                .hasValue(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"snowhook\", charset=\"UTF-8\"");
+        assertThat(anonymous).bodyText().contains("username and password").doesNotContain(OPERATOR_PASSWORD);
+        assertThat(signedIn).hasStatusOk();
+        assertThat(signedIn).bodyText().contains("<script src=\"console/console.js\"");
+        assertThat(signedIn).headers().hasValue("Content-Security-Policy", SecurityChain.CONSOLE_POLICY);
+        assertThat(SecurityChain.CONSOLE_POLICY)
+                .contains("default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline", "unsafe-eval", "http");
+        assertThat(mvc.get().uri("/console/console.js")).hasStatusOk();
+    }
+
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }

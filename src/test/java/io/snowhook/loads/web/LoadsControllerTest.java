@@ -354,4 +354,33 @@ class LoadsControllerTest {
         assertThat(stats.path("health").path("storage").asString()).isIn("UP", "DOWN");
         assertThat(stats.path("tables").isArray()).isTrue();
     }
+
+    @Test
+    void refusesACrossSiteFormPostOfReingestInOpenMode() {
+        Load skipped = submit(Blobs.skipped(uniqueOrders(), "zero-length blob"));
+        String host = "127.0.0.1:" + port;
+
+        Http.Reply crossSite = http.post(
+                "/loads/" + skipped.id() + "/reingest",
+                java.util.Map.of(
+                        "Origin", "http://attacker.example",
+                        "Sec-Fetch-Site", "cross-site",
+                        "Content-Type", "application/x-www-form-urlencoded"));
+        Http.Reply sameOriginWithoutHeader = http.post(
+                "/loads/" + skipped.id() + "/reingest",
+                java.util.Map.of("Origin", "http://" + host, "Sec-Fetch-Site", "same-origin"));
+        Http.Reply console = http.post(
+                "/loads/" + skipped.id() + "/reingest",
+                java.util.Map.of(
+                        "Origin", "http://" + host, "Sec-Fetch-Site", "same-origin", "X-Snowhook-Console", "1"));
+
+        assertThat(crossSite.status()).isEqualTo(403);
+        assertThat(crossSite.body().path("type").asString())
+                .isEqualTo("https://snowhook.io/problems/cross-site-request");
+        assertThat(sameOriginWithoutHeader.status()).isEqualTo(403);
+        assertThat(console.status()).isEqualTo(202);
+        assertThat(loads.find(null, null, skipped.blob(), null, 0, 10).totalElements())
+                .as("only the console's own request re-ingested")
+                .isEqualTo(2);
+    }
 }
