@@ -82,23 +82,28 @@ class AzureBlobSource implements BlobSource {
 
     @Override
     public void check() {
-        clients.keySet()
-                .forEach(account -> accounts.account(account)
-                        .orElseThrow()
-                        .containers()
-                        .forEach(container -> {
-                            BlobId where = new BlobId(account, container, "");
-                            boolean exists;
-                            try {
-                                exists = containerOf(account, container).exists();
-                            } catch (RuntimeException e) {
-                                throw translate(e, where);
-                            }
-                            if (!exists) {
-                                throw new BlobNotFound("container " + container + " of storage account " + account
-                                        + " does not exist");
-                            }
-                        }));
+        clients.keySet().forEach(this::check);
+    }
+
+    @Override
+    public void check(String account) {
+        accounts.account(account)
+                .orElseThrow(() -> new BlobAccessDenied(
+                        "storage account " + account + " is not configured in snowhook.storage.accounts"))
+                .containers()
+                .forEach(container -> {
+                    BlobId where = new BlobId(account, container, "");
+                    boolean exists;
+                    try {
+                        exists = containerOf(account, container).exists();
+                    } catch (RuntimeException e) {
+                        throw translate(e, where);
+                    }
+                    if (!exists) {
+                        throw new BlobNotFound(
+                                "container " + container + " of storage account " + account + " does not exist");
+                    }
+                });
     }
 
     private BlobContainerClient containerOf(String account, String container) {

@@ -19,6 +19,12 @@ public interface BlobSource {
      */
     BlobContent open(BlobId id, @Nullable String expectedEtag);
 
-    /** A cheap round trip for readiness: each configured container is reachable. Throws when not. */
+    /** A cheap round trip for health: each configured container of every account is reachable. Throws when not. */
     void check();
+
+    /**
+     * A cheap round trip for health and outage probes: each configured container of one account is
+     * reachable. Throws when not ({@link BlobUnavailable} when storage does not answer).
+     */
+    void check(String account);
 }

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -107,9 +108,19 @@ class LoadQueue {
      * @return the claimed load (status {@code LOADING}), or empty when there is no work
      */
     Optional<Load> claim(String worker, Duration lease) {
+        return claim(worker, lease, Set.of());
+    }
+
+    /**
+     * Claims the oldest claimable load of a storage account not in {@code skipAccounts} (lower case: the
+     * accounts known down, whose loads wait in the queue).
+     */
+    Optional<Load> claim(String worker, Duration lease, Set<String> skipAccounts) {
         Instant now = LoadStore.now();
-        Optional<UUID> claimed =
-                skipLocked ? claimSkippingLocked(worker, now, lease) : claimConditionally(worker, now, lease);
+        String where = CLAIMABLE + (skipAccounts.isEmpty() ? "" : " AND account NOT IN (:skip)");
+        Optional<UUID> claimed = skipLocked
+                ? claimSkippingLocked(worker, now, lease, where, skipAccounts)
+                : claimConditionally(worker, now, lease, where, skipAccounts);
         return claimed.flatMap(store::findById);
     }
 
@@ -117,10 +128,13 @@ class LoadQueue {
      * PostgreSQL: lock one claimable row, skipping rows other workers hold locked, then take it — replicas
      * never wait on each other nor claim the same row.
      */
-    private Optional<UUID> claimSkippingLocked(String worker, Instant now, Duration lease) {
+    private Optional<UUID> claimSkippingLocked(
+            String worker, Instant now, Duration lease, String where, Set<String> skip) {
         return transaction.execute(status -> {
-            Optional<Candidate> candidate = jdbc.sql("SELECT id, status, claimed_by FROM loads WHERE " + CLAIMABLE
-                            + " ORDER BY received_at, id LIMIT 1 FOR UPDATE SKIP LOCKED")
+            Optional<Candidate> candidate = skipping(
+                            jdbc.sql("SELECT id, status, claimed_by FROM loads WHERE " + where
+                                    + " ORDER BY received_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+                            skip)
                     .param("now", timestamp(now))
                     .query(Candidate.class)
                     .optional();
@@ -133,9 +147,12 @@ class LoadQueue {
      * H2 (one process): an {@code UPDATE} that only succeeds while the row is still claimable; of two
      * workers racing for a row exactly one updates it.
      */
-    private Optional<UUID> claimConditionally(String worker, Instant now, Duration lease) {
-        List<Candidate> candidates = jdbc.sql("SELECT id, status, claimed_by FROM loads WHERE " + CLAIMABLE
-                        + " ORDER BY received_at, id LIMIT 16")
+    private Optional<UUID> claimConditionally(
+            String worker, Instant now, Duration lease, String where, Set<String> skip) {
+        List<Candidate> candidates = skipping(
+                        jdbc.sql("SELECT id, status, claimed_by FROM loads WHERE " + where
+                                + " ORDER BY received_at, id LIMIT 16"),
+                        skip)
                 .param("now", timestamp(now))
                 .query(Candidate.class)
                 .list();
@@ -143,6 +160,10 @@ class LoadQueue {
                 .filter(c -> take(c, worker, now, lease, true))
                 .findFirst()
                 .map(Candidate::id);
+    }
+
+    private static JdbcClient.StatementSpec skipping(JdbcClient.StatementSpec statement, Set<String> skip) {
+        return skip.isEmpty() ? statement : statement.param("skip", List.copyOf(skip));
     }
 
     private boolean take(Candidate candidate, String worker, Instant now, Duration lease, boolean conditional) {
@@ -218,6 +239,22 @@ class LoadQueue {
     boolean release(UUID id, String worker) {
         return jdbc.sql("UPDATE loads SET status = 'QUEUED', claimed_by = NULL, lease_until = NULL"
                                 + " WHERE id = :id AND claimed_by = :worker AND status = 'LOADING'")
+                        .param("id", id)
+                        .param("worker", worker)
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Puts a load this worker holds back in the queue with its attempt count set back to {@code attempts}:
+     * its dependency is known down, and tries that met the outage do not count. False when it no longer holds
+     * it.
+     */
+    boolean release(UUID id, String worker, int attempts) {
+        return jdbc.sql(
+                                "UPDATE loads SET status = 'QUEUED', claimed_by = NULL, lease_until = NULL,"
+                                        + " attempts = :attempts WHERE id = :id AND claimed_by = :worker AND status = 'LOADING'")
+                        .param("attempts", attempts)
                         .param("id", id)
                         .param("worker", worker)
                         .update()

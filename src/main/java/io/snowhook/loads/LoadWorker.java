@@ -8,6 +8,7 @@ import io.snowhook.blob.BlobSource;
 import io.snowhook.blob.BlobUnavailable;
 import io.snowhook.routing.Route;
 import io.snowhook.routing.Router;
+import io.snowhook.system.Outages;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.LoadResult;
@@ -40,6 +41,12 @@ import org.springframework.stereotype.Component;
  * (a newer version has its own load); {@code FAILED} with the first error for a missing blob, rejected data
  * (with its line and column), refused credentials or any other permanent fault, and for transient faults
  * that outlasted every attempt. Each attempt is counted in the ledger as it starts.
+ *
+ * <p>Outages: a load whose warehouse or storage account is {@linkplain Outages known down} is not tried; a
+ * run that meets an outage (its try made the dependency known down, or another worker's did) puts the load
+ * back in the queue with the attempt count it was claimed with — tries that met an outage do not count
+ * towards {@code max-attempts}. A worker that dies mid-try leaves its count raised, so the crash-loop guard
+ * still stops a load that kills its workers.
  */
 @Component
 class LoadWorker {
@@ -52,6 +59,7 @@ class LoadWorker {
     private final Warehouse warehouse;
     private final LoadsProperties properties;
     private final LoadMetrics metrics;
+    private final Outages outages;
     private final Object backOffs = new Object();
     private boolean stopping;
 
@@ -61,8 +69,10 @@ class LoadWorker {
             BlobSource blobs,
             Warehouse warehouse,
             LoadsProperties properties,
-            LoadMetrics metrics) {
+            LoadMetrics metrics,
+            Outages outages) {
         this.metrics = metrics;
+        this.outages = outages;
         this.queue = queue;
         this.router = router;
         this.blobs = blobs;
@@ -142,10 +152,14 @@ class LoadWorker {
                 if (context.getRetryCount() > 0) {
                     metrics.retried(load);
                 }
+                String down = knownDown(load);
+                if (down != null) {
+                    throw new DependencyDown(down);
+                }
                 if (!queue.recordAttempt(load.id(), worker, attempt, properties.lease())) {
                     throw new LostClaim();
                 }
-                return attempt(load, staging);
+                return observed(load, staging);
             });
             boolean recorded = record(
                     load,
@@ -174,6 +188,18 @@ class LoadWorker {
             }
         } catch (LostClaim e) {
             log.warn("load {} of blob {} was taken over by another worker; leaving it", load.id(), load.blob());
+        } catch (DependencyDown e) {
+            if (queue.release(load.id(), worker, load.attempts())) {
+                log.info(
+                        "load {} of blob {}/{}/{} waits in the queue: {} is known down (its tries meanwhile do"
+                                + " not count, attempts stay {})",
+                        load.id(),
+                        load.account(),
+                        load.container(),
+                        load.blob(),
+                        e.dependency,
+                        load.attempts());
+            }
         } catch (BackOffInterruptedException e) {
             // shutting down while waiting to retry: the next start tries again
             release(load, worker);
@@ -285,6 +311,38 @@ class LoadWorker {
         }
     }
 
+    private @Nullable String knownDown(Load load) {
+        if (outages.isDown(Outages.WAREHOUSE)) {
+            return Outages.WAREHOUSE;
+        }
+        String storage = Outages.storage(load.account());
+        return outages.isDown(storage) ? storage : null;
+    }
+
+    /**
+     * One try, reported to {@link Outages}: a success clears both dependencies' failures; a connection-level
+     * failure counts against the one that failed, and ends the run when it makes the dependency known down.
+     */
+    private Result observed(Load load, Staging staging) {
+        String storage = Outages.storage(load.account());
+        try {
+            Result result = attempt(load, staging);
+            outages.succeeded(Outages.WAREHOUSE);
+            outages.succeeded(storage);
+            return result;
+        } catch (BlobUnavailable e) {
+            if (outages.failed(storage, e)) {
+                throw new DependencyDown(storage, e);
+            }
+            throw e;
+        } catch (WarehouseUnavailable e) {
+            if (outages.failed(Outages.WAREHOUSE, e)) {
+                throw new DependencyDown(Outages.WAREHOUSE, e);
+            }
+            throw e;
+        }
+    }
+
     /** One try: open the blob (unless the warehouse reads storage itself) and load it. */
     private Result attempt(Load load, Staging staging) {
         FileLoad planned = file(load, staging, load.etag(), load.size());
@@ -347,6 +405,21 @@ class LoadWorker {
             LoadResult loaded,
             @Nullable Long bytes,
             @Nullable String etag) {}
+
+    /** The load's warehouse or storage account is known down: the load goes back to the queue. */
+    private static final class DependencyDown extends RuntimeException {
+        final String dependency;
+
+        DependencyDown(String dependency) {
+            super(dependency + " is known down", null, false, false);
+            this.dependency = dependency;
+        }
+
+        DependencyDown(String dependency, RuntimeException failure) {
+            super(dependency + " is known down: " + failure.getMessage(), failure, false, false);
+            this.dependency = dependency;
+        }
+    }
 
     /** Another worker took over the load (this one's lease expired): stop without recording anything. */
     private static final class LostClaim extends RuntimeException {

@@ -1,5 +1,9 @@
 package io.snowhook.loads;
 
+import io.snowhook.blob.BlobSource;
+import io.snowhook.system.OutageEnded;
+import io.snowhook.system.Outages;
+import io.snowhook.warehouse.Warehouse;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
@@ -26,6 +30,10 @@ import org.springframework.stereotype.Component;
  * <p>Each worker claims a load, runs it, and claims the next; an idle worker waits for {@link LoadsQueued}
  * or the poll interval. Leases of running loads are renewed in the background. Shutdown stops claiming,
  * lets running loads finish within the grace period and puts the rest back in the queue.
+ *
+ * <p>While the warehouse is known down no load is claimed; while a storage account is, its loads are left in
+ * the queue. Known-down dependencies are probed every {@code snowhook.outages.probe-interval}; the first
+ * successful probe wakes the workers.
  */
 @Component
 @EnableConfigurationProperties(LoadsProperties.class)
@@ -36,6 +44,9 @@ class LoadWorkers implements SmartLifecycle {
     private final LoadQueue queue;
     private final LoadWorker worker;
     private final LoadsProperties properties;
+    private final Outages outages;
+    private final Warehouse warehouse;
+    private final BlobSource blobs;
     private final String instance;
     /** Loads running now, by id, with the worker that holds each. */
     private final Map<UUID, String> running = new ConcurrentHashMap<>();
@@ -47,7 +58,16 @@ class LoadWorkers implements SmartLifecycle {
     private ExecutorService pool;
     private ScheduledExecutorService leases;
 
-    LoadWorkers(LoadQueue queue, LoadWorker worker, LoadsProperties properties) {
+    LoadWorkers(
+            LoadQueue queue,
+            LoadWorker worker,
+            LoadsProperties properties,
+            Outages outages,
+            Warehouse warehouse,
+            BlobSource blobs) {
+        this.outages = outages;
+        this.warehouse = warehouse;
+        this.blobs = blobs;
         this.queue = queue;
         this.worker = worker;
         this.properties = properties;
@@ -78,6 +98,8 @@ class LoadWorkers implements SmartLifecycle {
         leases = Executors.newSingleThreadScheduledExecutor(threads("snowhook-lease-"));
         leases.scheduleWithFixedDelay(
                 this::renewLeases, renewEvery.toMillis(), renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+        long probeEvery = outages.probeInterval().toMillis();
+        leases.scheduleWithFixedDelay(this::probeOutages, probeEvery, probeEvery, TimeUnit.MILLISECONDS);
         log.info("{} load workers started as {}", workers, instance);
     }
 
@@ -85,6 +107,24 @@ class LoadWorkers implements SmartLifecycle {
     @EventListener
     void onLoadsQueued(LoadsQueued queued) {
         wake();
+    }
+
+    /** Wakes idle workers: a dependency that was known down answers again. */
+    @EventListener
+    void onOutageEnded(OutageEnded ended) {
+        wake();
+    }
+
+    /** Probes every known-down dependency once; a success ends its outage (and wakes the workers). */
+    void probeOutages() {
+        for (String dependency : outages.down()) {
+            String account = Outages.accountOf(dependency);
+            try {
+                outages.check(dependency, account == null ? warehouse::check : () -> blobs.check(account));
+            } catch (RuntimeException e) {
+                log.debug("{} is still down: {}", dependency, e.toString());
+            }
+        }
     }
 
     void wake() {
@@ -97,9 +137,14 @@ class LoadWorkers implements SmartLifecycle {
     private void work(String id) {
         while (claiming) {
             long seen = wakeUpsSeen();
+            if (outages.isDown(Outages.WAREHOUSE)) {
+                // every load needs the warehouse: they wait in the queue until a probe finds it again
+                awaitWork(seen);
+                continue;
+            }
             Optional<Load> claimed;
             try {
-                claimed = queue.claim(id, properties.lease());
+                claimed = queue.claim(id, properties.lease(), outages.accountsDown());
             } catch (RuntimeException e) {
                 log.warn("worker {} cannot claim loads from the ledger: {}", id, e.getMessage());
                 awaitWork(seen);

@@ -6,6 +6,7 @@ import io.snowhook.SnowhookApplication;
 import io.snowhook.support.AzuriteServer;
 import io.snowhook.support.FaultProxy;
 import io.snowhook.support.TestFiles;
+import io.snowhook.system.Outages;
 import io.snowhook.warehouse.Warehouse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -97,10 +98,15 @@ class LoadWorkerTest {
         jdbc.sql("DELETE FROM loads WHERE status IN ('QUEUED', 'LOADING')").update();
     }
 
+    @Autowired
+    Outages outages;
+
     @AfterEach
     void heal() {
         proxy.heal();
         warehouse.heal();
+        outages.succeeded(Outages.WAREHOUSE);
+        outages.succeeded(Outages.storage(AzuriteServer.ACCOUNT));
     }
 
     @AfterAll
@@ -290,6 +296,59 @@ class LoadWorkerTest {
         assertThat(load.status()).isEqualTo(LoadStatus.FAILED);
         assertThat(load.attempts()).isEqualTo(5);
         assertThat(load.error()).startsWith("gave up after 5 attempts");
+    }
+
+    @Test
+    void leavesALoadQueuedWithoutCountingItsTriesWhenStorageIsKnownDown() {
+        String etag = azurite.upload(CONTAINER, blob, orders(2));
+        proxy.dropReads(1000);
+
+        Load load = run(event(blob, etag));
+
+        // three dropped connections in a row: the account is known down before the fifth and last try
+        assertThat(outages.isDown(Outages.storage(AzuriteServer.ACCOUNT))).isTrue();
+        assertThat(load.status()).isEqualTo(LoadStatus.QUEUED);
+        assertThat(load.attempts()).isZero();
+        assertThat(queue.claim("test-worker", LoadQueueContract.LEASE, outages.accountsDown()))
+                .isEmpty();
+
+        proxy.heal();
+        outages.check(Outages.storage(AzuriteServer.ACCOUNT), () -> {});
+        Load loaded = runClaimed(load);
+
+        assertThat(loaded.status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(loaded.attempts()).isEqualTo(1);
+        assertThat(rowsOf(loaded)).isEqualTo(2);
+    }
+
+    @Test
+    void leavesALoadQueuedWithoutCountingItsTriesWhenTheWarehouseIsKnownDown() {
+        String etag = azurite.upload(CONTAINER, blob, orders(1));
+        Load queued = submit(event(blob, etag));
+        jdbc.sql("UPDATE loads SET attempts = 2 WHERE id = :id")
+                .param("id", queued.id())
+                .update();
+        warehouse.failTransiently(1000);
+
+        Load load = runClaimed(queued);
+
+        assertThat(outages.isDown(Outages.WAREHOUSE)).isTrue();
+        assertThat(load.status()).isEqualTo(LoadStatus.QUEUED);
+        // the tries before the claim (a crash, say) still count: the crash-loop guard keeps its count
+        assertThat(load.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void stillGivesUpOnAFaultTheDependencyAnswersWith() {
+        String etag = azurite.upload(CONTAINER, blob, orders(1));
+        proxy.failReads(100, 500);
+
+        Load load = run(event(blob, etag));
+
+        // storage answered every time (500): not an outage, so the retry budget decides
+        assertThat(outages.isDown(Outages.storage(AzuriteServer.ACCOUNT))).isFalse();
+        assertThat(load.status()).isEqualTo(LoadStatus.FAILED);
+        assertThat(load.attempts()).isEqualTo(5);
     }
 
     @Test

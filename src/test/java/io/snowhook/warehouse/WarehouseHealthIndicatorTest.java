@@ -2,8 +2,11 @@ package io.snowhook.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snowhook.system.Outages;
+import io.snowhook.system.OutagesProperties;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,6 +21,7 @@ class WarehouseHealthIndicatorTest {
     /** A warehouse that can be switched off: the port's check is all the indicator uses. */
     static final class Switchable implements Warehouse {
         volatile boolean up = true;
+        volatile boolean hangs;
 
         @Override
         public LoadResult load(FileLoad file, @Nullable InputStream content) {
@@ -26,6 +30,14 @@ class WarehouseHealthIndicatorTest {
 
         @Override
         public void check() {
+            if (hangs) {
+                // a Snowflake login that waits out its network timeouts
+                try {
+                    Thread.sleep(30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (!up) {
                 throw new WarehouseUnavailable("connection refused", new java.net.ConnectException("refused"));
             }
@@ -33,10 +45,13 @@ class WarehouseHealthIndicatorTest {
     }
 
     final Switchable warehouse = new Switchable();
+    final Outages outages =
+            new Outages(new OutagesProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(2)), event -> {}, null);
     final WarehouseHealthIndicator indicator = new WarehouseHealthIndicator(
             warehouse,
             new WarehouseProperties(
-                    "snowflake", new WarehouseProperties.DuckDb(Path.of("w.duckdb"), Path.of("stage"), "", null)));
+                    "snowflake", new WarehouseProperties.DuckDb(Path.of("w.duckdb"), Path.of("stage"), "", null)),
+            outages);
 
     @Test
     void isUpWithTheWarehouseTypeWhenTheWarehouseAnswers() {
@@ -57,6 +72,38 @@ class WarehouseHealthIndicatorTest {
 
         assertThat(output.getAll().lines().filter(l -> l.contains("is not reachable")))
                 .hasSize(1);
-        assertThat(output.getAll()).contains("the snowflake warehouse is reachable again");
+        assertThat(output.getAll()).contains("warehouse is reachable again");
+    }
+
+    @Test
+    void answersWithinItsTimeoutWhenTheWarehouseHangs() {
+        warehouse.hangs = true;
+        long start = System.nanoTime();
+
+        Health first = indicator.health();
+        Health second = indicator.health();
+
+        // 2 s each at most, with a margin for a loaded machine; the hanging check is not started twice
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        assertThat(first.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(first.getDetails().get("error")).asString().contains("did not answer within 2000 ms");
+        assertThat(second.getStatus()).isEqualTo(Status.DOWN);
+    }
+
+    @Test
+    void showsTheWarehouseKnownDownAfterConsecutiveConnectionFailuresUntilItAnswers() {
+        warehouse.up = false;
+        indicator.health();
+        indicator.health();
+        assertThat(outages.isDown(Outages.WAREHOUSE)).isFalse();
+
+        Health third = indicator.health();
+
+        assertThat(third.getDetails()).containsEntry("knownDown", true).containsEntry("consecutiveFailures", 3);
+        assertThat(outages.isDown(Outages.WAREHOUSE)).isTrue();
+
+        warehouse.up = true;
+        assertThat(indicator.health().getDetails()).containsEntry("knownDown", false);
+        assertThat(outages.isDown(Outages.WAREHOUSE)).isFalse();
     }
 }

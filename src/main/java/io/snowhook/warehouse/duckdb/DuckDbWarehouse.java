@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
@@ -142,6 +143,11 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
 
     @Override
     public void check() {
+        if (!Files.isDirectory(stage)) {
+            // the stage volume is gone (unmounted, replaced): no file can be loaded until it is back
+            throw new WarehouseUnavailable(
+                    "the DuckDB stage folder is not available", new NotDirectoryException(stage.toString()));
+        }
         try (Statement statement = checkConnection().createStatement();
                 ResultSet rs = statement.executeQuery("SELECT 1")) {
             rs.next();
