@@ -1,6 +1,9 @@
 package io.snowhook.intake;
 
 import io.snowhook.intake.RawEvent.Schema;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -159,8 +162,21 @@ class Envelopes {
     }
 
     private JsonNode parse(byte[] bytes, String path) {
+        String text;
         try {
-            return json.readTree(bytes);
+            // Strict UTF-8 first: Jackson's byte parser would read an overlong form (C0 AF) as the character it
+            // spells ('/'), smuggling it past every check of the decoded text.
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidEvent(path.isEmpty() ? "/" : path, "is not valid UTF-8 (" + e.getMessage() + ").");
+        }
+        try {
+            return json.readTree(text);
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
             String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";

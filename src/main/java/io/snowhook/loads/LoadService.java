@@ -27,16 +27,20 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The one entry point to the load ledger for intake and the web API: records incoming blobs (dedupe,
  * supersede, skip, route), answers status queries and queues re-ingestions.
  *
- * <p>Recording methods never run inside a caller's transaction: each load is committed before they return
- * (so an acknowledged event is never lost), and a lost insert race is settled by the unique constraints of
- * the {@code loads} table, which would abort a surrounding PostgreSQL transaction.
+ * <p>Recording methods never run inside a caller's transaction: they commit before they return (so an
+ * acknowledged event is never lost). The events of one request are recorded in one transaction — all or
+ * none — and a lost insert race, settled by the unique constraints of the {@code loads} table, rolls back
+ * to a savepoint only.
  */
 @Service
 public class LoadService {
@@ -52,8 +56,18 @@ public class LoadService {
     private final Router router;
     private final StorageAccounts accounts;
     private final ApplicationEventPublisher events;
+    private final TransactionTemplate transaction;
+    private final TransactionTemplate savepoint;
 
-    LoadService(LoadStore store, Router router, StorageAccounts accounts, ApplicationEventPublisher events) {
+    LoadService(
+            LoadStore store,
+            Router router,
+            StorageAccounts accounts,
+            ApplicationEventPublisher events,
+            PlatformTransactionManager transactions) {
+        this.transaction = new TransactionTemplate(transactions);
+        this.savepoint = new TransactionTemplate(transactions);
+        savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.store = store;
         this.router = router;
         this.accounts = accounts;
@@ -61,19 +75,31 @@ public class LoadService {
     }
 
     /**
-     * Validates every blob against the storage allow-list first (nothing is recorded when one fails),
-     * then records each — committed before this returns — and returns one load per blob, in order. A
+     * Validates every blob against the storage allow-list and the values the ledger can store first
+     * (nothing is recorded when one fails), then records them all in one transaction — committed before
+     * this returns — and returns one load per blob, in order. A
      * duplicate delivery (same event id, or same account/container/name/eTag) returns the existing load; a
      * version older (by sequencer) than a known one of the same blob is recorded {@code SUPERSEDED}, and a
      * newer version supersedes older ones still {@code QUEUED}.
      *
-     * @throws io.snowhook.system.Problem 422 {@code unknown-storage-account} for a blob outside the
+     * @throws io.snowhook.system.Problem 400 {@code invalid-event} naming the field for a value the ledger
+     *     cannot store (NUL, a lone surrogate, control characters outside the blob name, a timestamp outside
+     *     years 0001–9999, a value longer than its column); 422 {@code unknown-storage-account} for a blob outside the
      *     allow-list; 422 {@code untrusted-blob-url} for a {@code data.url} host the account cannot have
      */
     @Transactional(propagation = Propagation.NOT_SUPPORTED)
     public List<Load> submit(List<IncomingBlob> blobs) {
         blobs.forEach(this::checkAllowed);
-        List<Load> loads = blobs.stream().map(this::record).toList();
+        List<Load> recorded = Objects.requireNonNull(
+                transaction.execute(tx -> blobs.stream().map(this::record).toList()));
+        // After the commit, so that of two requests recording versions of one blob concurrently, the pass of
+        // the later commit sees both and the older queued version is superseded.
+        List<Load> loads = recorded.stream()
+                .map(load ->
+                        load.status() == LoadStatus.QUEUED && load.sequencer() != null && supersedeOlderVersions(load)
+                                ? get(load.id())
+                                : load)
+                .toList();
         int queued = (int)
                 loads.stream().filter(l -> l.status() == LoadStatus.QUEUED).count();
         if (queued > 0) {
@@ -298,6 +324,16 @@ public class LoadService {
         checkLength("eTag", blob.etag(), 128);
         checkLength("sequencer", blob.sequencer(), 64);
         checkLength("contentType", blob.contentType(), 200);
+        InvalidField.check("id", blob.eventId(), false);
+        InvalidField.check("eventType", blob.eventType(), false);
+        InvalidField.check("api", blob.api(), false);
+        InvalidField.check("account", blob.account(), false);
+        InvalidField.check("container", blob.container(), false);
+        InvalidField.check("blob", blob.blobName(), true);
+        InvalidField.check("eTag", blob.etag(), false);
+        InvalidField.check("sequencer", blob.sequencer(), false);
+        InvalidField.check("contentType", blob.contentType(), false);
+        InvalidField.check("eventTime", blob.eventTime());
         if (!accounts.allows(blob.account(), blob.container())) {
             throw new UnknownStorageAccount(blob.account(), blob.container(), blob.blobName());
         }
@@ -359,7 +395,7 @@ public class LoadService {
                 ? insertOrExisting(in, LoadStatus.SUPERSEDED, supersededBy(newer.get()), route.get(), versionKey)
                 : insertOrExisting(in, LoadStatus.QUEUED, null, route.get(), versionKey);
         if (load.sequencer() != null && supersedeOlderVersions(load)) {
-            // A newer version was recorded concurrently, after this one checked: this load lost.
+            // An older version of the same request, or a newer one recorded concurrently: this load lost.
             return get(load.id());
         }
         return load;
@@ -404,13 +440,14 @@ public class LoadService {
                 null,
                 status.isFinal() ? now : null);
         try {
-            store.insert(new LoadStore.NewLoad(
+            // a savepoint: a lost race aborts only this insert, not the request's transaction (PostgreSQL)
+            savepoint.executeWithoutResult(tx -> store.insert(new LoadStore.NewLoad(
                     load,
                     versionKey,
                     in.eventType(),
                     in.api(),
                     in.contentType(),
-                    route == null ? null : route.staging()));
+                    route == null ? null : route.staging())));
         } catch (DuplicateKeyException raced) {
             Optional<Load> existing = Optional.ofNullable(in.eventId())
                     .flatMap(store::findByEventId)

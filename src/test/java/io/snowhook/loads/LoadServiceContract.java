@@ -23,13 +23,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -199,6 +204,79 @@ abstract class LoadServiceContract {
                     assertThat(p.getBody().getProperties()).containsEntry("field", "blob");
                 });
         assertThat(countOf(good)).isZero();
+    }
+
+    /**
+     * Values the ledger cannot store faithfully on every database (PostgreSQL refuses NUL in text and a
+     * timestamp past year 294276; a lone surrogate cannot be encoded as UTF-8) or the storage client cannot
+     * send (a CR or LF in the eTag of an If-Match header), each after a valid event in the same batch.
+     */
+    static Stream<Arguments> hostileFields() {
+        String blob = "orders/fhostile/2026-11-23.csv";
+        IncomingBlob base = event("ev-hostile", blob, "0x8DCB0001", SEQ_1);
+        return Stream.of(
+                Arguments.of("id", with(base, "id", "ev\u0000nul")),
+                Arguments.of("blob", with(base, "blob", "orders/f\u0000/nul.csv")),
+                Arguments.of("eTag", with(base, "eTag", "0x8DCB\u00000001")),
+                Arguments.of("sequencer", with(base, "sequencer", "0000\u00000001")),
+                Arguments.of("contentType", with(base, "contentType", "text/csv\u0000")),
+                Arguments.of("api", with(base, "api", "PutBlockList\u0000")),
+                Arguments.of("blob", with(base, "blob", "orders/f\ud800/lone-high.csv")),
+                Arguments.of("blob", with(base, "blob", "orders/f\udc00/lone-low.csv")),
+                Arguments.of("eTag", with(base, "eTag", "0x8DCB\r\nX-Injected: 1")),
+                Arguments.of("id", with(base, "id", "ev-\ud83d")),
+                Arguments.of("eventTime", with(base, "eventTime", Instant.parse("+300000-01-01T00:00:00Z"))),
+                Arguments.of("eventTime", with(base, "eventTime", Instant.parse("-0001-01-01T00:00:00Z"))));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("hostileFields")
+    void rejectsABatchWithAValueTheLedgerCannotStoreAndRecordsNothing(String field, IncomingBlob hostile) {
+        String good = uniqueOrders();
+
+        assertThatThrownBy(() -> loads.submit(List.of(event(good, "0x1", SEQ_1), hostile)))
+                .isInstanceOfSatisfying(Problem.class, p -> {
+                    assertThat(p.getStatusCode().value()).isEqualTo(400);
+                    assertThat(p.getBody().getType()).isEqualTo(Problem.type("invalid-event"));
+                    assertThat(p.getBody().getProperties()).containsEntry("field", field);
+                });
+        assertThat(countOf(good)).isZero();
+        assertThat(countOf("orders/fhostile/")).isZero();
+    }
+
+    @Test
+    void recordsTheWholeBatchOrNothingWhenTheDatabaseRefusesALaterEvent() {
+        String good = uniqueOrders();
+        String poisoned = "orders/poisoned-" + UUID.randomUUID() + ".csv";
+        // a refusal no intake check foresees (a constraint, a full disk): the batch's earlier events go too
+        jdbc.sql("ALTER TABLE loads ADD CONSTRAINT loads_test_poison CHECK (blob_name NOT LIKE 'orders/poisoned-%')")
+                .update();
+        try {
+            assertThatThrownBy(() -> loads.submit(List.of(event(good, "0x1", SEQ_1), event(poisoned, "0x2", SEQ_1))))
+                    .isInstanceOf(DataIntegrityViolationException.class);
+        } finally {
+            jdbc.sql("ALTER TABLE loads DROP CONSTRAINT loads_test_poison").update();
+        }
+
+        assertThat(countOf(good)).isZero();
+        assertThat(submit(event(good, "0x1", SEQ_1)).status()).isEqualTo(LoadStatus.QUEUED);
+    }
+
+    static IncomingBlob with(IncomingBlob b, String field, Object value) {
+        return new IncomingBlob(
+                field.equals("id") ? (String) value : b.eventId(),
+                b.eventType(),
+                field.equals("api") ? (String) value : b.api(),
+                b.account(),
+                b.container(),
+                field.equals("blob") ? (String) value : b.blobName(),
+                field.equals("eTag") ? (String) value : b.etag(),
+                field.equals("sequencer") ? (String) value : b.sequencer(),
+                b.contentLength(),
+                field.equals("contentType") ? (String) value : b.contentType(),
+                field.equals("blob") ? null : b.url(),
+                field.equals("eventTime") ? (Instant) value : b.eventTime(),
+                b.skipReason());
     }
 
     @Test
