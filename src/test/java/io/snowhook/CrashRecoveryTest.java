@@ -114,6 +114,34 @@ class CrashRecoveryTest {
         }
     }
 
+    @Test
+    void keepsEveryAcknowledgedEventOnALedgerUrlWithoutWriteDelayWhenKilled() throws Exception {
+        // the URL a user writes for a ledger file of their own: no WRITE_DELAY, so H2 would wait 500 ms
+        String url = "jdbc:h2:file:" + dir.resolve("own-ledger");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = new ArrayList<>();
+        azurite.createContainer(CONTAINER); // healthy storage, so the service reports up
+        try (Service service = Service.start(dir, azurite, "own-ledger", url, 0)) {
+            for (int i = 1; i <= 40; i++) {
+                ids.add(post(
+                        service,
+                        ArgoEvents.blobCreated(
+                                        AzuriteServer.ACCOUNT, CONTAINER, "orders/own-" + run + "/f" + i + ".csv")
+                                .withUrlBase(ArgoEvents.azuriteUrlBase(azurite.port(), AzuriteServer.ACCOUNT))
+                                .withETag("0x8DCB" + i)));
+            }
+            service.kill(); // right after the last 202
+        }
+
+        try (Connection c = DriverManager.getConnection(url, "sa", "");
+                ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM loads")) {
+            rs.next();
+            assertThat(rs.getLong(1))
+                    .as("acknowledged loads still in the ledger")
+                    .isEqualTo(ids.size());
+        }
+    }
+
     /** Posts the event as an Argo Sensor does: the whole Argo event, base64 twice, no Content-Type. */
     String post(Service service, StorageEvent event) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
@@ -184,6 +212,17 @@ class CrashRecoveryTest {
         }
 
         static Service start(Path dir, AzuriteServer azurite, String name) throws IOException {
+            // the shipped H2 settings (application.yml), on a file of this test
+            return start(
+                    dir,
+                    azurite,
+                    name,
+                    "jdbc:h2:file:" + dir.resolve("ledger") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0",
+                    2);
+        }
+
+        static Service start(Path dir, AzuriteServer azurite, String name, String ledgerUrl, int workers)
+                throws IOException {
             int port = freePort();
             Path log = dir.resolve(name + ".log");
             List<String> command = new ArrayList<>(List.of(
@@ -195,12 +234,10 @@ class CrashRecoveryTest {
                     SnowhookApplication.class.getName(),
                     "--server.address=127.0.0.1",
                     "--server.port=" + port,
-                    // the shipped H2 settings (application.yml), on a file of this test
-                    "--spring.datasource.url=jdbc:h2:file:" + dir.resolve("ledger")
-                            + ";AUTO_SERVER=FALSE;WRITE_DELAY=0",
+                    "--spring.datasource.url=" + ledgerUrl,
                     "--snowhook.warehouse.duckdb.path=" + dir.resolve("warehouse.duckdb"),
                     "--snowhook.warehouse.duckdb.stage=" + dir.resolve("stage"),
-                    "--snowhook.loads.workers=2",
+                    "--snowhook.loads.workers=" + workers,
                     "--spring.main.banner-mode=off"));
             azurite.properties(List.of(CONTAINER)).forEach((key, value) -> command.add("--" + key + "=" + value));
             Process process = new ProcessBuilder(command)
