@@ -357,7 +357,9 @@ class LoadWorker {
                 content.stream().close();
                 return new Result(warehouse.load(file, null), null, content.etag());
             }
-            CountingStream counted = new CountingStream(content.stream());
+            // the whole file or nothing: a short read or a bad gzip trailer fails before the warehouse commits
+            CountingStream counted = new CountingStream(
+                    new VerifiedStream(content.stream(), content.length(), file.gzipped(), load.blob()));
             LoadResult loaded;
             try {
                 loaded = warehouse.load(file, counted);

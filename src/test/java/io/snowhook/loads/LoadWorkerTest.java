@@ -144,6 +144,21 @@ class LoadWorkerTest {
     }
 
     @Test
+    void failsATruncatedGzipBlobAtOnceWithNoRows() {
+        String gz = blob + ".gz";
+        byte[] whole = TestFiles.gzip(orders(500));
+        // the upload of a .gz stopped early: the blob holds most of the rows but no gzip trailer
+        String etag = azurite.upload(CONTAINER, gz, java.util.Arrays.copyOf(whole, whole.length - 8));
+
+        Load load = run(event(gz, etag));
+
+        assertThat(load.status()).isEqualTo(LoadStatus.FAILED);
+        assertThat(load.attempts()).isEqualTo(1);
+        assertThat(load.error()).contains("gzip file is corrupt or truncated");
+        assertThat(rowsOf(load)).isZero();
+    }
+
+    @Test
     void recordsTheEtagItReadForAnOperatorIngestion() {
         String etag = azurite.upload(CONTAINER, blob, orders(2));
         Load ingestion = loads.ingest(URI.create(azurite.endpoint() + "/" + CONTAINER + "/" + blob));
