@@ -1,5 +1,6 @@
 package io.snowhook.intake;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.snowhook.loads.IncomingBlob;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,6 +14,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriUtils;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +30,8 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 class BlobEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(BlobEvents.class);
 
     static final String BLOB_CREATED = "Microsoft.Storage.BlobCreated";
     static final String SUBSCRIPTION_VALIDATION = "Microsoft.EventGrid.SubscriptionValidationEvent";
@@ -55,13 +62,87 @@ class BlobEvents {
         return Optional.empty();
     }
 
+    private final @Nullable MeterRegistry meters;
+
+    @Autowired
+    BlobEvents(ObjectProvider<MeterRegistry> meters) {
+        this.meters = meters.getIfAvailable();
+    }
+
+    /** Without metrics. */
+    BlobEvents() {
+        this.meters = null;
+    }
+
     /**
-     * @throws InvalidEvent when a required field is missing or malformed
+     * The blob a storage event is about, or empty for an event that is not about loading one and names no
+     * blob (it is acknowledged and counted in {@code snowhook.intake.events.ignored}). Any type but
+     * BlobCreated is skipped by its type before any other check: recorded {@code SKIPPED} with its type as
+     * the reason when topic and subject name an account, container and blob. The handshake event is
+     * answered by {@link #subscriptionValidationCode} and is empty here.
+     *
+     * @throws InvalidEvent when a BlobCreated event misses a required field or has a malformed one
      * @throws BlobUrlMismatch when {@code data.url} names another blob than topic and subject
      */
-    IncomingBlob toIncomingBlob(RawEvent event) {
+    Optional<IncomingBlob> toIncomingBlob(RawEvent event) {
         RawEvent.Schema schema = event.schema();
         String type = requiredText(event, event.node(), schema.typeField);
+        if (SUBSCRIPTION_VALIDATION.equals(type)) {
+            return Optional.empty();
+        }
+        if (!BLOB_CREATED.equals(type)) {
+            return otherType(event, type);
+        }
+        return Optional.of(blobCreated(event, type));
+    }
+
+    /** An event of another type: skipped by its type, its other fields read only to name the blob. */
+    private Optional<IncomingBlob> otherType(RawEvent event, String type) {
+        JsonNode node = event.node();
+        Matcher topic = TOPIC.matcher(lenientText(node, event.schema().topicField));
+        Matcher subject = SUBJECT.matcher(lenientText(node, "subject"));
+        if (!topic.matches() || !subject.matches()) {
+            if (meters != null) {
+                meters.counter("snowhook.intake.events.ignored", "type", abbreviate(type))
+                        .increment();
+            }
+            log.info("Acknowledged an event of type {} that names no blob; nothing to record", abbreviate(type));
+            return Optional.empty();
+        }
+        String id = lenientText(node, "id");
+        Instant eventTime;
+        try {
+            eventTime = time(event);
+        } catch (InvalidEvent e) {
+            eventTime = null;
+        }
+        return Optional.of(new IncomingBlob(
+                id.isBlank() ? null : id,
+                type,
+                null,
+                topic.group(1),
+                subject.group(1),
+                subject.group(2),
+                null,
+                null,
+                null,
+                null,
+                null,
+                eventTime,
+                notBlobCreated(type)));
+    }
+
+    private static String lenientText(JsonNode object, String field) {
+        JsonNode value = object.get(field);
+        return value != null && value.isString() ? value.asString() : "";
+    }
+
+    private static String abbreviate(String type) {
+        return type.length() <= 100 ? type : type.substring(0, 100);
+    }
+
+    private IncomingBlob blobCreated(RawEvent event, String type) {
+        RawEvent.Schema schema = event.schema();
         String id = requiredText(event, event.node(), "id");
 
         String topic = requiredText(event, event.node(), schema.topicField);
@@ -85,25 +166,8 @@ class BlobEvents {
 
         Instant eventTime = time(event);
         JsonNode data = event.node().get("data");
-        boolean blobCreated = BLOB_CREATED.equals(type);
         if (data == null || !data.isObject()) {
-            if (blobCreated) {
-                throw new InvalidEvent(event.pointer("data"), "is missing; a BlobCreated event needs its data object.");
-            }
-            return new IncomingBlob(
-                    id,
-                    type,
-                    null,
-                    account,
-                    container,
-                    blob,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    eventTime,
-                    notBlobCreated(type));
+            throw new InvalidEvent(event.pointer("data"), "is missing; a BlobCreated event needs its data object.");
         }
 
         String urlText = optionalText(event, data, "url");
@@ -114,16 +178,14 @@ class BlobEvents {
                 throw new BlobUrlMismatch(event.pointer("data/url"), account, container, blob);
             }
         }
-        String api = blobCreated ? requiredText(event, data, "api") : optionalText(event, data, "api");
-        String rawETag = blobCreated ? requiredText(event, data, "eTag") : optionalText(event, data, "eTag");
-        Long contentLength = blobCreated ? requiredLength(event, data) : optionalLength(event, data);
+        String api = requiredText(event, data, "api");
+        String rawETag = requiredText(event, data, "eTag");
+        Long contentLength = requiredLength(event, data);
         String sequencer = optionalText(event, data, "sequencer");
         String contentType = optionalText(event, data, "contentType");
 
         String skipReason = null;
-        if (!blobCreated) {
-            skipReason = notBlobCreated(type);
-        } else if (!COMMITTING_APIS.contains(api)) {
+        if (!COMMITTING_APIS.contains(api)) {
             skipReason = "api " + api + " does not commit a blob (only "
                     + String.join(", ", COMMITTING_APIS.stream().sorted().toList()) + " do)";
         } else if (url == null) {

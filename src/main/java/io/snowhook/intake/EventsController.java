@@ -68,7 +68,9 @@ class EventsController {
                     + " whole event (context + base64 data whose body is base64 again), {\"event\": \"<escaped"
                     + " JSON>\"}, {\"body\": \"<base64>\"}, a plain Event Grid event or array, CloudEvents"
                     + " structured, batch or binary (ce-* headers). Event Grid's SubscriptionValidationEvent is"
-                    + " answered with 200 {\"validationResponse\": code}.",
+                    + " answered with 200 {\"validationResponse\": code}, the other events of its request recorded."
+                    + " Event types other than BlobCreated are skipped by type: SKIPPED when they name a blob, else"
+                    + " acknowledged without a load.",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             required = true,
@@ -94,13 +96,18 @@ class EventsController {
         byte[] body = BoundedBody.read(request, properties.maxBodySize());
         List<RawEvent> events = envelopes.unwrap(body, headers);
         Optional<String> validationCode = blobEvents.subscriptionValidationCode(events);
+        List<IncomingBlob> blobs = events.stream()
+                .map(blobEvents::toIncomingBlob)
+                .flatMap(Optional::stream)
+                .toList();
+        List<Load> recorded = blobs.isEmpty() ? List.of() : loads.submit(blobs);
         if (validationCode.isPresent()) {
-            log.info("Answered Event Grid's subscription validation handshake");
+            // Event Grid counts any 2xx as delivered: the events beside the handshake are recorded above
+            log.info(
+                    "Answered Event Grid's subscription validation handshake ({} other events recorded)",
+                    recorded.size());
             return ResponseEntity.ok(Map.of("validationResponse", validationCode.get()));
         }
-        List<IncomingBlob> blobs =
-                events.stream().map(blobEvents::toIncomingBlob).toList();
-        List<Load> recorded = loads.submit(blobs);
         for (Load load : recorded) {
             log.debug(
                     "Event {} recorded as load {} for blob {}/{}/{}: {}",

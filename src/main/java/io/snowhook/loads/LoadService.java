@@ -50,6 +50,8 @@ public class LoadService {
 
     private static final int STATS_MINUTES = 60;
 
+    private static final String BLOB_CREATED = "Microsoft.Storage.BlobCreated";
+
     private static final Logger log = LoggerFactory.getLogger(LoadService.class);
 
     private final LoadStore store;
@@ -77,7 +79,8 @@ public class LoadService {
     /**
      * Validates every blob against the storage allow-list and the values the ledger can store first
      * (nothing is recorded when one fails), then records them all in one transaction — committed before
-     * this returns — and returns one load per blob, in order. A
+     * this returns — and returns one load per blob, in order. An event of another type than BlobCreated for
+     * a container outside the allow-list is left out (not refused: it is not for snowhook). A
      * duplicate delivery (same event id, or same account/container/name/eTag) returns the existing load; a
      * version older (by sequencer) than a known one of the same blob is recorded {@code SUPERSEDED}, and a
      * newer version supersedes older ones still {@code QUEUED}.
@@ -88,7 +91,11 @@ public class LoadService {
      *     allow-list; 422 {@code untrusted-blob-url} for a {@code data.url} host the account cannot have
      */
     @Transactional(propagation = Propagation.NOT_SUPPORTED)
-    public List<Load> submit(List<IncomingBlob> blobs) {
+    public List<Load> submit(List<IncomingBlob> incoming) {
+        // another event type about a container snowhook does not read: not for us, and no reason to refuse the batch
+        List<IncomingBlob> blobs = incoming.stream()
+                .filter(b -> !(isOtherType(b) && !accounts.allows(b.account(), b.container())))
+                .toList();
         blobs.forEach(this::checkAllowed);
         List<Load> recorded = Objects.requireNonNull(
                 transaction.execute(tx -> blobs.stream().map(this::record).toList()));
@@ -107,6 +114,10 @@ public class LoadService {
             events.publishEvent(new LoadsQueued(queued));
         }
         return loads;
+    }
+
+    private static boolean isOtherType(IncomingBlob blob) {
+        return blob.skipReason() != null && !BLOB_CREATED.equals(blob.eventType());
     }
 
     /** @throws io.snowhook.system.Problem 404 {@code load-not-found} */

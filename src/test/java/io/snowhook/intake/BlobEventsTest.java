@@ -24,11 +24,15 @@ class BlobEventsTest {
 
     final BlobEvents blobEvents = new BlobEvents();
 
+    IncomingBlob blob(RawEvent raw) {
+        return blobEvents.toIncomingBlob(raw).orElseThrow();
+    }
+
     final StorageEvent event = ArgoEvents.blobCreated("javasipsfactory", "factory-uploads", "orders/f1/2026-11-23.csv");
 
     @Test
     void readsEveryFieldOfAnEventGridEvent() {
-        IncomingBlob blob = blobEvents.toIncomingBlob(eventGrid(event));
+        IncomingBlob blob = blob(eventGrid(event));
 
         assertThat(blob.eventId()).isEqualTo(event.id());
         assertThat(blob.eventType()).isEqualTo("Microsoft.Storage.BlobCreated");
@@ -47,45 +51,40 @@ class BlobEventsTest {
 
     @Test
     void readsTheSameFieldsFromACloudEvent() {
-        IncomingBlob fromCloudEvent = blobEvents.toIncomingBlob(cloudEvent(event));
+        IncomingBlob fromCloudEvent = blob(cloudEvent(event));
 
-        assertThat(fromCloudEvent).isEqualTo(blobEvents.toIncomingBlob(eventGrid(event)));
+        assertThat(fromCloudEvent).isEqualTo(blob(eventGrid(event)));
     }
 
     @Test
     void acceptsASubjectWithoutItsLeadingSlash() {
         RawEvent e = cloudEvent(event, n -> n.put("subject", event.subject().substring(1)));
 
-        assertThat(blobEvents.toIncomingBlob(e).blobName()).isEqualTo("orders/f1/2026-11-23.csv");
+        assertThat(blob(e).blobName()).isEqualTo("orders/f1/2026-11-23.csv");
     }
 
     @Test
     void parsesArgoStyleWholeSecondTimes() {
         RawEvent e = eventGrid(event, n -> n.put("eventTime", "2026-11-23T22:00:01Z"));
 
-        assertThat(blobEvents.toIncomingBlob(e).eventTime()).isEqualTo(Instant.parse("2026-11-23T22:00:01Z"));
+        assertThat(blob(e).eventTime()).isEqualTo(Instant.parse("2026-11-23T22:00:01Z"));
     }
 
     @Test
     void stripsTheQuotesOfAQuotedETag() {
-        assertThat(blobEvents
-                        .toIncomingBlob(eventGrid(event.withETag("\"0x8D1\"")))
-                        .etag())
-                .isEqualTo("0x8D1");
+        assertThat(blob(eventGrid(event.withETag("\"0x8D1\""))).etag()).isEqualTo("0x8D1");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"PutBlob", "PutBlockList", "CopyBlob", "FlushWithClose", "SftpCommit"})
     void queuesBlobsOfEveryCommittingApi(String api) {
-        assertThat(blobEvents.toIncomingBlob(eventGrid(event.withApi(api))).skipReason())
-                .isNull();
+        assertThat(blob(eventGrid(event.withApi(api))).skipReason()).isNull();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"CreateFile", "SftpCreate"})
     void skipsEventsOfApisThatDoNotCommit(String api) {
-        IncomingBlob blob =
-                blobEvents.toIncomingBlob(eventGrid(event.withApi(api).withContentLength(0)));
+        IncomingBlob blob = blob(eventGrid(event.withApi(api).withContentLength(0)));
 
         assertThat(blob.skipReason()).startsWith("api " + api + " does not commit a blob");
         assertThat(blob.blobName()).isEqualTo("orders/f1/2026-11-23.csv");
@@ -93,17 +92,14 @@ class BlobEventsTest {
 
     @Test
     void skipsZeroLengthBlobs() {
-        assertThat(blobEvents
-                        .toIncomingBlob(eventGrid(event.withContentLength(0)))
-                        .skipReason())
-                .isEqualTo("zero-length blob");
+        assertThat(blob(eventGrid(event.withContentLength(0))).skipReason()).isEqualTo("zero-length blob");
     }
 
     @Test
     void skipsOtherEventTypesEvenWithoutData() {
         RawEvent deleted = eventGrid(event.withEventType("Microsoft.Storage.BlobDeleted"), n -> n.remove("data"));
 
-        IncomingBlob blob = blobEvents.toIncomingBlob(deleted);
+        IncomingBlob blob = blob(deleted);
 
         assertThat(blob.skipReason())
                 .isEqualTo("event type Microsoft.Storage.BlobDeleted is not Microsoft.Storage.BlobCreated");
@@ -112,13 +108,10 @@ class BlobEventsTest {
 
     @Test
     void acceptsDataLakeAndAzuriteUrls() {
-        assertThat(blobEvents
-                        .toIncomingBlob(eventGrid(event.withUrlBase(ArgoEvents.dataLakeUrlBase("javasipsfactory"))))
+        assertThat(blob(eventGrid(event.withUrlBase(ArgoEvents.dataLakeUrlBase("javasipsfactory"))))
                         .skipReason())
                 .isNull();
-        assertThat(blobEvents
-                        .toIncomingBlob(
-                                eventGrid(event.withUrlBase(ArgoEvents.azuriteUrlBase(10000, "javasipsfactory"))))
+        assertThat(blob(eventGrid(event.withUrlBase(ArgoEvents.azuriteUrlBase(10000, "javasipsfactory"))))
                         .skipReason())
                 .isNull();
     }
@@ -150,12 +143,10 @@ class BlobEventsTest {
         for (String url : others) {
             RawEvent e = eventGrid(event, n -> ((ObjectNode) n.get("data")).put("url", url));
 
-            assertThatThrownBy(() -> blobEvents.toIncomingBlob(e))
-                    .as(url)
-                    .isInstanceOfSatisfying(BlobUrlMismatch.class, p -> {
-                        assertThat(p.getBody().getStatus()).isEqualTo(422);
-                        assertThat(p.getBody().getType()).hasToString("https://snowhook.io/problems/blob-url-mismatch");
-                    });
+            assertThatThrownBy(() -> blob(e)).as(url).isInstanceOfSatisfying(BlobUrlMismatch.class, p -> {
+                assertThat(p.getBody().getStatus()).isEqualTo(422);
+                assertThat(p.getBody().getType()).hasToString("https://snowhook.io/problems/blob-url-mismatch");
+            });
         }
     }
 
@@ -196,12 +187,10 @@ class BlobEventsTest {
     }
 
     private void assertInvalid(RawEvent e, String field, String detail) {
-        assertThatThrownBy(() -> blobEvents.toIncomingBlob(e))
-                .as(field)
-                .isInstanceOfSatisfying(InvalidEvent.class, p -> {
-                    assertThat(p.getBody().getProperties()).containsEntry("field", field);
-                    assertThat(p.getBody().getDetail()).contains(detail);
-                });
+        assertThatThrownBy(() -> blob(e)).as(field).isInstanceOfSatisfying(InvalidEvent.class, p -> {
+            assertThat(p.getBody().getProperties()).containsEntry("field", field);
+            assertThat(p.getBody().getDetail()).contains(detail);
+        });
     }
 
     static ObjectNode data(ObjectNode event) {

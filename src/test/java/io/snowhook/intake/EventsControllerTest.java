@@ -252,6 +252,50 @@ class EventsControllerTest {
     }
 
     @Test
+    void recordsABlobCreatedEventDeliveredWithTheValidationHandshake() throws Exception {
+        String handshake =
+                "{\"id\":\"2d1781af-3a4c-4d7c-bd0c-e34b19da4e66\",\"topic\":\"/subscriptions/x/resourceGroups/rg\","
+                        + "\"subject\":\"\",\"data\":{\"validationCode\":\"512d38b6-c7b8-40c8-89fe-f46f9e9622b6\"},"
+                        + "\"eventType\":\"Microsoft.EventGrid.SubscriptionValidationEvent\","
+                        + "\"eventTime\":\"2026-11-23T22:00:00.0000000Z\",\"metadataVersion\":\"1\",\"dataVersion\":\"1\"}";
+        String batch = "[" + handshake + "," + ArgoEvents.eventGridObject(event) + "]";
+
+        send(post("/events").content(batch))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.validationResponse").value("512d38b6-c7b8-40c8-89fe-f46f9e9622b6"));
+
+        assertThat(submittedBlob().blobName()).isEqualTo("orders/f1/2026-11-23.csv");
+    }
+
+    @Test
+    void skipsAnotherStorageEventTypeByItsTypeBeforeCheckingItsFields() throws Exception {
+        // a lifecycle policy run names no blob: its subject is the account's, and it has no blob data
+        String lifecycle = "{\"id\":\"9b1f4c0e-lifecycle\",\"topic\":\"/subscriptions/x/resourceGroups/rg/providers"
+                + "/Microsoft.Storage/storageAccounts/javasipsfactory\","
+                + "\"subject\":\"BlobDataManagement/LifeCycleManagement/SummaryReport\","
+                + "\"eventType\":\"Microsoft.Storage.LifecyclePolicyCompleted\",\"eventTime\":\"2026-11-23T22:00:00Z\","
+                + "\"data\":{\"scheduleTime\":\"2026/11/23 22:00:00\"},\"dataVersion\":\"1\",\"metadataVersion\":\"1\"}";
+        String batch = "[" + lifecycle + "," + ArgoEvents.eventGridObject(event) + "]";
+
+        send(post("/events").content(batch)).andExpect(status().isAccepted());
+
+        // acknowledged, not recorded (it names no blob); the BlobCreated beside it is recorded
+        assertThat(submittedBlob().eventType()).isEqualTo("Microsoft.Storage.BlobCreated");
+    }
+
+    @Test
+    void skipsAnotherTypeNamingABlobByItsTypeWhateverItsData() throws Exception {
+        StorageEvent tierChanged = event.withEventType("Microsoft.Storage.BlobTierChanged")
+                .withApi("SetBlobTier")
+                .withUrlBase("https://elsewhere.example.com");
+
+        send(post("/events").content(ArgoEvents.eventGridArray(tierChanged))).andExpect(status().isAccepted());
+
+        assertThat(submittedBlob().skipReason())
+                .isEqualTo("event type Microsoft.Storage.BlobTierChanged is not Microsoft.Storage.BlobCreated");
+    }
+
+    @Test
     void answersTheCloudEventsWebhookValidationHandshake() throws Exception {
         mvc.perform(options("/events").header("WebHook-Request-Origin", "eventgrid.azure.net"))
                 .andExpect(status().isOk())

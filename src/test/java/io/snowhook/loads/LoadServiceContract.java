@@ -280,6 +280,29 @@ abstract class LoadServiceContract {
     }
 
     @Test
+    void leavesOutAnotherEventTypeForAContainerOutsideTheAllowListInsteadOfRefusingTheBatch() {
+        String good = uniqueOrders();
+        IncomingBlob tierChanged = new IncomingBlob(
+                "ev-" + UUID.randomUUID(),
+                "Microsoft.Storage.BlobTierChanged",
+                null,
+                "someoneelse",
+                "archive",
+                "x.csv",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "event type Microsoft.Storage.BlobTierChanged is not Microsoft.Storage.BlobCreated");
+
+        List<Load> recorded = loads.submit(List.of(tierChanged, event(good, "0x1", SEQ_1)));
+
+        assertThat(recorded).singleElement().satisfies(l -> assertThat(l.blob()).isEqualTo(good));
+    }
+
+    @Test
     void rejectsAContainerOfAKnownAccountThatIsNotConfigured() {
         IncomingBlob other = Blobs.withAccount(event(uniqueOrders(), "0x1", SEQ_1), ACCOUNT, "other-container");
 
