@@ -274,6 +274,7 @@ class ObservabilityTest {
                 .contains("snowhook_loads_queue{status=\"QUEUED\"}")
                 .contains("snowhook_loads_queue{status=\"LOADING\"}")
                 .contains("snowhook_workers_busy")
+                .contains("snowhook_loads_queue_limit 1000000.0")
                 .contains("snowhook_dependency_down{dependency=\"warehouse\"}")
                 .contains("snowhook_dependency_failures{dependency=\"storage/devstoreaccount1\"}");
     }

@@ -1,5 +1,7 @@
 package io.snowhook.loads;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.snowhook.blob.BlobSource;
 import io.snowhook.system.OutageEnded;
 import io.snowhook.system.Outages;
@@ -64,7 +66,12 @@ class LoadWorkers implements SmartLifecycle {
             LoadsProperties properties,
             Outages outages,
             Warehouse warehouse,
-            BlobSource blobs) {
+            BlobSource blobs,
+            MeterRegistry meters) {
+        Gauge.builder("snowhook.loads.queue.limit", properties, LoadsProperties::maxQueued)
+                .description("The backlog the ledger is sized for (snowhook.loads.max-queued): an alert threshold,"
+                        + " never a refusal")
+                .register(meters);
         this.outages = outages;
         this.warehouse = warehouse;
         this.blobs = blobs;

@@ -22,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
  * @param shutdownGrace how long shutdown waits for running loads to finish before it puts them back in the
  *     queue; keep it below {@code spring.lifecycle.timeout-per-shutdown-phase}
  * @param retry how transient failures are retried
+ * @param maxQueued the backlog of queued loads the ledger is sized for: intake never refuses an event above
+ *     it (Argo would drop what it cannot deliver); it is published as {@code snowhook.loads.queue.limit} to
+ *     alert against {@code snowhook.loads.queue}
  */
 @Validated
 @ConfigurationProperties("snowhook.loads")
@@ -30,7 +33,8 @@ record LoadsProperties(
         @NotNull @DefaultValue("500ms") Duration pollInterval,
         @NotNull @DefaultValue("5m") Duration lease,
         @NotNull @DefaultValue("20s") Duration shutdownGrace,
-        @NotNull @Valid @DefaultValue Retry retry) {
+        @NotNull @Valid @DefaultValue Retry retry,
+        @DefaultValue("1000000") @Min(1) long maxQueued) {
 
     /**
      * Retries of transient failures (storage unreachable, 5xx, 429, timeouts; warehouse busy or unreachable):
