@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 #
 # snowhook container image. Build: docker build -t snowhook .
-# No HEALTHCHECK: Kubernetes probes /actuator/health/liveness and /readiness (deploy/deployment.yaml).
+# No HEALTHCHECK: Kubernetes probes /actuator/health/liveness and /readiness on the management port 8081
+# (deploy/deployment.yaml).
 
 # --- build: the same Maven build as the README, with the project's own wrapper --------------------------
 FROM eclipse-temurin:17-jdk AS build
@@ -32,6 +33,9 @@ USER 10001:10001
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp --add-opens=java.base/java.nio=ALL-UNNAMED" \
     SPRING_THREADS_VIRTUAL_ENABLED=true \
     SERVER_ADDRESS=0.0.0.0 \
-    SERVER_PORT=8080
-EXPOSE 8080
+    SERVER_PORT=8080 \
+    MANAGEMENT_SERVER_ADDRESS=0.0.0.0 \
+    MANAGEMENT_SERVER_PORT=8081
+# 8080: the API (POST /events…); 8081: the actuator (health probes, Prometheus), with threads of its own.
+EXPOSE 8080 8081
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

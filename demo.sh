@@ -34,6 +34,7 @@ rm -rf "$DATA"
 mkdir -p "$DATA/logs"
 AZURITE_PORT=$(loopback_port "${AZURITE_PORT:-10000}")
 SNOWHOOK_PORT=$(loopback_port "${SNOWHOOK_PORT:-8080}")
+MANAGEMENT_PORT=$(loopback_port "${MANAGEMENT_PORT:-8081}")
 
 say "Starting Azurite on 127.0.0.1:$AZURITE_PORT"
 start_azurite "$DATA" "$AZURITE_PORT"
@@ -51,6 +52,7 @@ if [ "$status" -eq 0 ]; then say "Demo complete: every load LOADED"; else say "D
 cat <<INFO
 
   snowhook   $SNOWHOOK_URL        (curl $SNOWHOOK_URL/loads/summary)
+  actuator   $SNOWHOOK_MANAGEMENT_URL        (curl $SNOWHOOK_MANAGEMENT_URL/actuator/health)
   Azurite    $AZURITE_ENDPOINT
   DuckDB     data/demo/warehouse.duckdb   (held by snowhook while it runs)
   logs       data/demo/logs/

@@ -25,6 +25,7 @@ rm -rf "$DATA"
 mkdir -p "$DATA/logs"
 AZURITE_PORT=$(loopback_port 0)
 SNOWHOOK_PORT=$(loopback_port 0)
+MANAGEMENT_PORT=$(loopback_port 0)
 say "Starting Azurite on 127.0.0.1:$AZURITE_PORT"
 start_azurite "$DATA" "$AZURITE_PORT"
 say "Starting snowhook on 127.0.0.1:$SNOWHOOK_PORT with -Xmx$XMX"
@@ -33,7 +34,7 @@ start_snowhook "$DATA" "$SNOWHOOK_PORT" "-Xmx$XMX"
 say "Loading a $SIZE CSV through snowhook"
 (cd "$ROOT" && ./mvnw -B -q -Dskip.npm exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=io.snowhook.demo.LargeFileBenchmark \
-  -Dexec.args="--size $SIZE --xmx $XMX --snowhook $SNOWHOOK_URL --pid $SNOWHOOK_PID --connection-string $AZURITE_CONNECTION_STRING --out $DATA/generated --doc docs/benchmarks.md")
+  -Dexec.args="--size $SIZE --xmx $XMX --snowhook $SNOWHOOK_URL --management $SNOWHOOK_MANAGEMENT_URL --pid $SNOWHOOK_PID --connection-string $AZURITE_CONNECTION_STRING --out $DATA/generated --doc docs/benchmarks.md")
 
 rm -rf "$DATA/generated"
 say "Figures written to docs/benchmarks.md"

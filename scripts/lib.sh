@@ -88,13 +88,16 @@ start_azurite() {
 }
 
 # start_snowhook <data dir> <port> [java options…] — the embedded defaults (H2 + DuckDB + Azurite) under <data dir>.
+# The actuator listens on $MANAGEMENT_PORT (a free loopback port, 8081 when that is free) — SNOWHOOK_MANAGEMENT_URL.
 start_snowhook() {
   local dir=$1 port=$2
   shift 2
+  local management_port=${MANAGEMENT_PORT:-$(loopback_port 8081)}
   mkdir -p "$dir/logs"
   java "$@" -jar "$SNOWHOOK_JAR" \
     --server.address=127.0.0.1 \
     --server.port="$port" \
+    --management.server.port="$management_port" \
     --spring.datasource.url="jdbc:h2:file:$dir/snowhook-ledger;AUTO_SERVER=FALSE;WRITE_DELAY=0" \
     --snowhook.warehouse.duckdb.path="$dir/warehouse.duckdb" \
     --snowhook.warehouse.duckdb.stage="$dir/stage" \
@@ -108,10 +111,11 @@ start_snowhook() {
   SNOWHOOK_PID=$!
   CHILD_PIDS+=("$SNOWHOOK_PID")
   SNOWHOOK_URL="http://127.0.0.1:$port"
+  SNOWHOOK_MANAGEMENT_URL="http://127.0.0.1:$management_port"
   # Liveness, not readiness: readiness also wants the container to exist, and on a fresh Azurite the
   # generator creates it with the first upload, as a factory's first upload would. Intake takes events
   # either way; readiness turns UP as soon as the container is there.
-  wait_http_ok "$SNOWHOOK_URL/actuator/health/liveness" 120 "$SNOWHOOK_PID" \
+  wait_http_ok "$SNOWHOOK_MANAGEMENT_URL/actuator/health/liveness" 120 "$SNOWHOOK_PID" \
     || die "snowhook did not start; see $dir/logs/snowhook.log"
 }
 

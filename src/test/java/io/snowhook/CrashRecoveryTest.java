@@ -203,11 +203,13 @@ class CrashRecoveryTest {
 
         private final Process process;
         private final int port;
+        private final int managementPort;
         private final Path log;
 
-        private Service(Process process, int port, Path log) {
+        private Service(Process process, int port, int managementPort, Path log) {
             this.process = process;
             this.port = port;
+            this.managementPort = managementPort;
             this.log = log;
         }
 
@@ -224,6 +226,7 @@ class CrashRecoveryTest {
         static Service start(Path dir, AzuriteServer azurite, String name, String ledgerUrl, int workers)
                 throws IOException {
             int port = freePort();
+            int managementPort = freePort();
             Path log = dir.resolve(name + ".log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -234,6 +237,7 @@ class CrashRecoveryTest {
                     SnowhookApplication.class.getName(),
                     "--server.address=127.0.0.1",
                     "--server.port=" + port,
+                    "--management.server.port=" + managementPort,
                     "--spring.datasource.url=" + ledgerUrl,
                     "--snowhook.warehouse.duckdb.path=" + dir.resolve("warehouse.duckdb"),
                     "--snowhook.warehouse.duckdb.stage=" + dir.resolve("stage"),
@@ -244,7 +248,7 @@ class CrashRecoveryTest {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
-            Service service = new Service(process, port, log);
+            Service service = new Service(process, port, managementPort, log);
             service.awaitReady();
             return service;
         }
@@ -285,7 +289,8 @@ class CrashRecoveryTest {
                 }
                 try {
                     return client.send(
-                                            HttpRequest.newBuilder(uri("/actuator/health"))
+                                            HttpRequest.newBuilder(URI.create(
+                                                            "http://127.0.0.1:" + managementPort + "/actuator/health"))
                                                     .build(),
                                             HttpResponse.BodyHandlers.discarding())
                                     .statusCode()

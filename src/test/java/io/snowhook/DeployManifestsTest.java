@@ -99,6 +99,13 @@ class DeployManifestsTest {
         assertThat(path(container, "livenessProbe")).isEqualTo("/actuator/health/liveness");
         assertThat(path(container, "readinessProbe")).isEqualTo("/actuator/health/readiness");
         assertThat(path(container, "startupProbe")).isEqualTo("/actuator/health/liveness");
+        // On the management port (management.server.port), which has threads of its own.
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            assertThat(map(map(container, probe), "httpGet").get("port")).isEqualTo("management");
+        }
+        assertThat(list(container, "ports"))
+                .anySatisfy(
+                        p -> assertThat(p).containsEntry("containerPort", 8081).containsEntry("name", "management"));
         assertThat(map(map(container, "resources"), "requests")).containsKeys("cpu", "memory");
         assertThat(map(map(container, "resources"), "limits")).containsKey("memory");
     }

@@ -91,10 +91,11 @@ class DockerfileIT {
     }
 
     @Test
-    void runtimeIsSizedForContainersExposes8080AndLeavesHealthToKubernetes() {
+    void runtimeIsSizedForContainersExposesTheApiAndManagementPortsAndLeavesHealthToKubernetes() {
         String env = String.join(" ", runtime().all("ENV"));
         assertThat(env).contains("-XX:MaxRAMPercentage=75");
-        assertThat(runtime().all("EXPOSE")).containsExactly("8080");
+        assertThat(runtime().all("EXPOSE")).containsExactly("8080 8081");
+        assertThat(env).contains("MANAGEMENT_SERVER_PORT=8081", "MANAGEMENT_SERVER_ADDRESS=0.0.0.0");
         assertThat(stages).allSatisfy(s -> assertThat(s.all("HEALTHCHECK")).isEmpty());
         Matcher version = Pattern.compile(":(\\d+)-jre").matcher(runtime().from());
         assertThat(version.find()).isTrue();
@@ -148,18 +149,21 @@ class DockerfileIT {
         assertThat(app.resolve(launcher.replace('.', '/') + ".class")).isRegularFile();
 
         int port = freePort();
+        int managementPort = freePort();
         ProcessBuilder start = new ProcessBuilder(javaExecutable(), launcher).directory(app.toFile());
         Map<String, String> env = start.environment();
         env.put("JAVA_TOOL_OPTIONS", envValue("JAVA_TOOL_OPTIONS"));
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("SERVER_PORT", Integer.toString(port));
+        env.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
+        env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
         env.put("SNOWHOOK_SECURITY_INTAKE_TOKEN", "intake-token-5f1c0e7a9b");
         env.put("SNOWHOOK_SECURITY_OPERATOR_TOKEN", "operator-token-8e2a91c4f0");
         env.put("SPRING_DATASOURCE_URL", "jdbc:h2:file:" + work.resolve("ledger") + ";AUTO_SERVER=FALSE");
         Process service = run(start);
         try {
             HttpClient http = HttpClient.newHttpClient();
-            URI liveness = URI.create("http://127.0.0.1:" + port + "/actuator/health/liveness");
+            URI liveness = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/liveness");
             Awaitility.await()
                     .atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofMillis(500))

@@ -39,6 +39,9 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
  */
 @SpringBootTest(
         properties = {
+            // MockMvc has no server, so no management server: the actuator is served beside the API here
+            // (HostileClientsTest covers the management port).
+            "management.server.port=",
             "spring.datasource.url=jdbc:h2:mem:observability;DB_CLOSE_DELAY=-1",
             "snowhook.security.intake-token=" + ObservabilityTest.INTAKE_TOKEN,
             "snowhook.security.operator-token=" + ObservabilityTest.OPERATOR_TOKEN,

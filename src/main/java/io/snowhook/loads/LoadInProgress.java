@@ -12,6 +12,6 @@ final class LoadInProgress extends Problem {
                 "load-in-progress",
                 "Load in progress",
                 "Load " + load.id() + " is still " + load.status() + "; re-ingest it once it has finished");
-        with("loadId", load.id().toString()).with("status", load.status().name());
+        with("loadId", load.id().toString()).with("loadStatus", load.status().name());
     }
 }

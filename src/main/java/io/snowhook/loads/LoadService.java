@@ -265,6 +265,13 @@ public class LoadService {
     @Transactional(propagation = Propagation.NOT_SUPPORTED)
     public Load ingest(URI url) {
         BlobId blob = BlobUrl.parse(url);
+        if (blob.account().length() > 64
+                || blob.container().length() > 64
+                || blob.name().length() > 1024) {
+            // The column sizes of V1__create_loads.sql; Azure's own limits are within them.
+            throw new InvalidBlobUrl(
+                    url.toString(), "names an account, container or blob longer than 64, 64 and 1024 characters");
+        }
         if (!accounts.allows(blob.account(), blob.container())) {
             throw new UnknownStorageAccount(blob.account(), blob.container(), blob.name());
         }
@@ -352,7 +359,10 @@ public class LoadService {
         if (url != null) {
             String host = url.getHost();
             if (host == null || !accounts.acceptsUrlHost(blob.account(), host)) {
-                throw new UntrustedBlobUrl(blob.account(), host == null ? url.toString() : host, blob.blobName());
+                throw new UntrustedBlobUrl(
+                        blob.account(),
+                        host == null ? InvalidBlobUrl.withoutQuery(url.toString()) : host,
+                        blob.blobName());
             }
         }
     }

@@ -3,18 +3,15 @@ package io.snowhook.system;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Answers 401 and 403 as RFC 9457 problem details with a {@code WWW-Authenticate} challenge. These are
@@ -78,14 +75,6 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
             String title,
             String detail)
             throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", Problem.TYPE_BASE + kind);
-        body.put("title", title);
-        body.put("status", status.value());
-        body.put("detail", detail);
-        body.put("instance", request.getRequestURI());
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        JsonMapper.shared().writeValue(response.getOutputStream(), body);
+        ProblemResponses.write(response, status, kind, title, detail, request.getRequestURI(), Map.of());
     }
 }

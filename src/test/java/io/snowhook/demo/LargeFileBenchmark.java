@@ -52,6 +52,7 @@ public final class LargeFileBenchmark {
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         String size = arg(args, "--size", "1GiB");
         URI snowhook = URI.create(arg(args, "--snowhook", "http://127.0.0.1:8080"));
+        URI management = URI.create(arg(args, "--management", "http://127.0.0.1:8081"));
         long pid = Long.parseLong(arg(args, "--pid", "0"));
         Path out = Path.of(arg(args, "--out", "./data/bench/generated"));
         Path doc = Path.of(arg(args, "--doc", "docs/benchmarks.md"));
@@ -87,7 +88,7 @@ public final class LargeFileBenchmark {
         double uploadSeconds = seconds(System.nanoTime() - uploadStart);
         System.out.printf("  uploaded to Azurite in %.1f s%n", uploadSeconds);
 
-        MemorySampler sampler = new MemorySampler(pid, snowhook);
+        MemorySampler sampler = new MemorySampler(pid, management);
         Thread sampling = new Thread(sampler, "memory-sampler");
         sampling.setDaemon(true);
         sampling.start();

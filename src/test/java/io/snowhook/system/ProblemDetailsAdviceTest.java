@@ -1,5 +1,6 @@
 package io.snowhook.system;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
@@ -7,9 +8,14 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.io.IOException;
+import org.apache.catalina.connector.ClientAbortException;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
@@ -26,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 @WebMvcTest(controllers = ProblemDetailsAdviceTest.Failing.class)
 @Import(ProblemDetailsAdviceTest.Failing.class)
+@ExtendWith(OutputCaptureExtension.class)
 class ProblemDetailsAdviceTest {
 
     @Autowired
@@ -55,6 +62,11 @@ class ProblemDetailsAdviceTest {
         @GetMapping("/test/param")
         String param(@RequestParam int n) {
             return "n=" + n;
+        }
+
+        @GetMapping("/test/client-gone")
+        String clientGone() throws IOException {
+            throw new ClientAbortException(new IOException("Broken pipe"));
         }
 
         @GetMapping("/test/boom")
@@ -119,6 +131,16 @@ class ProblemDetailsAdviceTest {
                 .andExpect(jsonPath("$.detail").value(ProblemDetailsAdvice.INTERNAL_ERROR_DETAIL))
                 .andExpect(content().string(Matchers.not(Matchers.containsString("hunter2"))))
                 .andExpect(content().string(Matchers.not(Matchers.containsString("IllegalState"))));
+    }
+
+    @Test
+    void logsAClientThatWentAwayWithoutAnErrorOrStackTrace(CapturedOutput output) throws Exception {
+        mvc.perform(get("/test/client-gone"));
+
+        assertThat(output.getAll())
+                .doesNotContain("ERROR")
+                .doesNotContain("Broken pipe")
+                .doesNotContainPattern("\\n\\s+at [a-z]");
     }
 
     private ResultActions problem(MockHttpServletRequestBuilder request, HttpStatus status, String kind)

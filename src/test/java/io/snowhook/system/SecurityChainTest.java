@@ -22,6 +22,9 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 /** The access rules with every credential configured, over the real filter chain. */
 @SpringBootTest(
         properties = {
+            // MockMvc has no server, so no management server: the actuator is served beside the API here
+            // (HostileClientsTest covers the management port).
+            "management.server.port=",
             "spring.datasource.url=jdbc:h2:mem:security-chain;DB_CLOSE_DELAY=-1",
             "snowhook.loads.workers=0",
             "snowhook.security.intake-token=" + SecurityChainTest.INTAKE_TOKEN,

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -124,6 +125,9 @@ class SnowflakeEndToEndTest {
     @LocalServerPort
     int port;
 
+    @LocalManagementPort
+    int managementPort;
+
     @Autowired
     LoadService loads;
 
@@ -158,7 +162,7 @@ class SnowflakeEndToEndTest {
     int probe(String group) {
         try {
             return http.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"
                                             + (group.isEmpty() ? "" : "/" + group)))
                                     .GET()
                                     .build(),
