@@ -98,7 +98,7 @@ start_snowhook() {
     --server.address=127.0.0.1 \
     --server.port="$port" \
     --management.server.port="$management_port" \
-    --spring.datasource.url="jdbc:h2:file:$dir/snowhook-ledger;AUTO_SERVER=FALSE;WRITE_DELAY=0" \
+    --spring.datasource.url="jdbc:h2:file:$dir/snowhook-ledger;AUTO_SERVER=FALSE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0" \
     --snowhook.warehouse.duckdb.path="$dir/warehouse.duckdb" \
     --snowhook.warehouse.duckdb.stage="$dir/stage" \
     --snowhook.storage.accounts[0].name="$AZURITE_ACCOUNT" \

@@ -1,8 +1,17 @@
 package io.snowhook.loads;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.TestPropertySource;
 
 /** Claiming on H2, the embedded default: a conditional UPDATE per claim. */
@@ -29,5 +38,21 @@ class LoadQueueH2Test extends LoadQueueContract {
 
         assertThat(queue.requeueOrphans()).isZero();
         assertThat(loads.get(load.id()).status()).isEqualTo(LoadStatus.LOADING);
+    }
+
+    @Test
+    void shipsALedgerUrlThatKeepsH2sTraceFileOff(@TempDir Path dir) throws Exception {
+        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+        yaml.setResources(new ClassPathResource("application.yml"));
+        Properties shipped = yaml.getObject();
+        String url = shipped.getProperty("spring.datasource.url").replace("./data/", dir + "/");
+
+        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
+            assertThatThrownBy(() -> connection.createStatement().executeQuery("SELECT claimedBy FROM nothing"))
+                    .isInstanceOf(SQLException.class);
+        }
+
+        assertThat(dir.resolve("snowhook-ledger.mv.db")).exists();
+        assertThat(dir.resolve("snowhook-ledger.trace.db")).doesNotExist();
     }
 }
