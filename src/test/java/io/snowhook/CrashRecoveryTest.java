@@ -219,7 +219,7 @@ class CrashRecoveryTest {
                     dir,
                     azurite,
                     name,
-                    "jdbc:h2:file:" + dir.resolve("ledger") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0",
+                    "jdbc:h2:file:" + dir.resolve("ledger") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0",
                     2);
         }
 

@@ -82,6 +82,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     private volatile boolean invalidated;
 
     DuckDbWarehouse(WarehouseProperties properties, ResourceLoader resources) {
+        StaleNativeLibraries.removeFromTempFolder();
         WarehouseProperties.DuckDb duckdb = properties.duckdb();
         this.databaseFile = duckdb.path().toAbsolutePath().normalize();
         this.stage = duckdb.stage().toAbsolutePath().normalize();
