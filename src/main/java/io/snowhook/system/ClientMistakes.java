@@ -14,9 +14,6 @@ final class ClientMistakes {
             if (t instanceof ClientAbortException || t instanceof AsyncRequestNotUsableException) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return false;
     }

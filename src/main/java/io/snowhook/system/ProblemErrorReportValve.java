@@ -1,6 +1,5 @@
 package io.snowhook.system;
 
-import jakarta.servlet.RequestDispatcher;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.catalina.connector.Request;
@@ -10,7 +9,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 
 /**
  * Tomcat's answer to requests it rejects itself, before any servlet runs (malformed request line or
@@ -32,27 +30,23 @@ final class ProblemErrorReportValve extends ErrorReportValve {
         if (status == null) {
             status = code >= 500 ? HttpStatus.INTERNAL_SERVER_ERROR : HttpStatus.BAD_REQUEST;
         }
-        HttpStatusCode statusCode = status;
         log.info(
-                "Rejected a request before it reached snowhook: {} {}",
+                "Answered {} for Tomcat, before any of snowhook's handlers ran{}",
                 code,
-                throwable == null ? "" : throwable.getClass().getSimpleName());
+                throwable == null ? "" : ": " + throwable.getClass().getSimpleName());
         try {
             response.resetBuffer();
             ProblemResponses.write(
                     response.getResponse(),
                     status,
-                    ProblemKinds.forStatus(statusCode),
-                    ProblemKinds.title(statusCode),
+                    ProblemKinds.forStatus(status),
+                    ProblemKinds.title(status),
                     detail(status),
                     null,
                     Map.of());
             response.finishResponse();
         } catch (IOException | IllegalStateException e) {
             log.debug("Could not write the problem detail of a rejected request: {}", e.toString());
-        }
-        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) != null) {
-            request.removeAttribute(RequestDispatcher.ERROR_EXCEPTION);
         }
     }
 

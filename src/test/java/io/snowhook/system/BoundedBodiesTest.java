@@ -18,7 +18,11 @@ import org.springframework.util.unit.DataSize;
 
 class BoundedBodiesTest {
 
-    final BoundedBodies filter = new BoundedBodies(new HttpProperties(DataSize.ofBytes(16), Duration.ofMillis(300)));
+    /** Size limits, with all the time in the world. */
+    final BoundedBodies filter = new BoundedBodies(new HttpProperties(DataSize.ofBytes(16), Duration.ofMinutes(5)));
+
+    /** A time limit far under what a slow body takes. */
+    final BoundedBodies impatient = new BoundedBodies(new HttpProperties(DataSize.ofBytes(16), Duration.ofMillis(300)));
 
     @Test
     void refusesADeclaredContentLengthOverTheLimitBeforeReading() throws Exception {
@@ -62,7 +66,7 @@ class BoundedBodiesTest {
         HttpServletRequest request = new Slow(new MockHttpServletRequest("POST", "/events"), 50, 40);
         MockHttpServletResponse response = new MockHttpServletResponse();
 
-        assertThatThrownBy(() -> filter.doFilter(
+        assertThatThrownBy(() -> impatient.doFilter(
                         request, response, (req, res) -> req.getInputStream().readAllBytes()))
                 .isInstanceOf(BodyReadTimedOut.class)
                 .satisfies(

@@ -250,14 +250,14 @@ class LoadsControllerTest {
                         .path("post")
                         .path("responses")
                         .propertyNames())
-                .containsExactlyInAnyOrder("202", "400", "404", "409", "422");
+                .containsExactlyInAnyOrder("202", "400", "404", "408", "409", "413", "422");
         assertThat(docs.body()
                         .path("paths")
                         .path("/ingestions")
                         .path("post")
                         .path("responses")
                         .propertyNames())
-                .containsExactlyInAnyOrder("202", "400", "409", "422");
+                .containsExactlyInAnyOrder("202", "400", "408", "409", "413", "422");
         assertThat(http.status("/swagger-ui/index.html")).isEqualTo(200);
     }
 
