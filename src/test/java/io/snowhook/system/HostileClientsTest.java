@@ -58,7 +58,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
             "snowhook.storage.accounts[1].sas-token=sv=2024-08-04&ss=b&srt=co&sp=rl&sig=" + HostileClientsTest.SAS_SIG,
             // Fewer application threads than attackers, as 200 slow clients against Tomcat's default 200.
             "server.tomcat.threads.max=20",
-            "server.tomcat.threads.min-spare=5"
+            "server.tomcat.threads.min-spare=5",
+            "snowhook.http.body-read-timeout=5s"
         })
 @ExtendWith(OutputCaptureExtension.class)
 class HostileClientsTest {
@@ -127,36 +128,26 @@ class HostileClientsTest {
         List<Socket> attackers = new ArrayList<>();
         try {
             for (int i = 0; i < ATTACKERS; i++) {
-                Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-                socket.getOutputStream()
-                        .write(("POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + INTAKE_TOKEN
-                                        + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
-                                .getBytes(StandardCharsets.US_ASCII));
-                attackers.add(socket);
+                attackers.add(attacker());
             }
             liveness(); // the management server's first request initialises its servlet, unlike a probe under attack
+            // The application port is indeed saturated: a request there waits behind the attackers.
+            assertThat(appAnswersWithin(Duration.ofSeconds(1))).isFalse();
             long end = System.nanoTime() + ATTACK.toNanos();
             List<Long> probes = new ArrayList<>();
             while (System.nanoTime() < end) {
-                for (Socket socket : attackers) {
-                    trickle(socket);
+                for (int i = 0; i < attackers.size(); i++) {
+                    if (!trickle(attackers.get(i))) {
+                        // cut off by the body read timeout: the attacker comes back at once
+                        attackers.get(i).close();
+                        attackers.set(i, attacker());
+                    }
                 }
-                long start = System.nanoTime();
-                HttpResponse<String> liveness = http.send(
-                        HttpRequest.newBuilder(
-                                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/liveness"))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-                assertThat(liveness.statusCode()).isEqualTo(200);
-                probes.add(millis);
+                probes.add(liveness());
                 Thread.sleep(1000);
             }
             System.out.println("liveness under " + ATTACKERS + " slow clients, ms: " + probes);
             assertThat(probes).hasSizeGreaterThanOrEqualTo(5).allMatch(ms -> ms < 1000);
-            // The application port is indeed saturated: a request there waits behind the attackers.
-            assertThat(appAnswersWithin(Duration.ofSeconds(1))).isFalse();
         } finally {
             for (Socket socket : attackers) {
                 socket.close();
@@ -177,13 +168,60 @@ class HostileClientsTest {
         return millis;
     }
 
-    private static void trickle(Socket socket) {
+    /** A client that sends its headers and then its body one byte at a time. */
+    private Socket attacker() throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.getOutputStream()
+                .write(("POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + INTAKE_TOKEN
+                                + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        return socket;
+    }
+
+    /** @return false when the server has closed the connection */
+    private static boolean trickle(Socket socket) {
         try {
             OutputStream out = socket.getOutputStream();
             out.write('[');
             out.flush();
+            return true;
         } catch (IOException e) {
-            // closed by the server: fine, it freed its thread
+            return false;
+        }
+    }
+
+    @Test
+    void cutsOffASlowBodyAfterTheReadTimeoutAndClosesItsConnection() throws Exception {
+        try (Socket socket = attacker()) {
+            socket.setSoTimeout(500);
+            long start = System.nanoTime();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            boolean closed = false;
+            while (!closed && Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(30)) < 0) {
+                if (!trickle(socket)) {
+                    closed = true;
+                    break;
+                }
+                try {
+                    byte[] buffer = new byte[4096];
+                    int n = socket.getInputStream().read(buffer);
+                    if (n < 0) {
+                        closed = true;
+                    } else {
+                        answer.write(buffer, 0, n);
+                    }
+                } catch (SocketTimeoutException e) {
+                    // nothing yet
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            System.out.println("slow body cut off and closed after " + took.toMillis() + " ms");
+            assertThat(closed).as("the server closed the connection").isTrue();
+            // 5 s of body read timeout and a margin for a loaded machine; draining the body would take hours.
+            assertThat(took).isLessThan(Duration.ofSeconds(20));
+            assertProblem(answer.toString(StandardCharsets.ISO_8859_1), 408);
         }
     }
 
