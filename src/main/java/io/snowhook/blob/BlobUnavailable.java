@@ -1,7 +1,9 @@
 package io.snowhook.blob;
 
+import io.snowhook.system.TransientFailure;
+
 /** A transient storage failure (I/O, timeout, HTTP 5xx or 429): worth retrying. */
-public class BlobUnavailable extends RuntimeException {
+public class BlobUnavailable extends TransientFailure {
 
     public BlobUnavailable(String message, Throwable cause) {
         super(message, cause);

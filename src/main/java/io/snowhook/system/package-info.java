@@ -1,4 +1,4 @@
-/** Cross-cutting web concerns: problem details, security and web configuration. */
+/** Cross-cutting concerns: problem details, security, web configuration and the transient-failure mark. */
 @NullMarked
 package io.snowhook.system;
 
