@@ -9,9 +9,11 @@ import io.snowhook.blob.BlobUnavailable;
 import io.snowhook.routing.Route;
 import io.snowhook.routing.Router;
 import io.snowhook.system.Outages;
+import io.snowhook.system.TransientFailure;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.SourceFileNotFound;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.Warehouse;
 import io.snowhook.warehouse.WarehouseUnavailable;
@@ -94,13 +96,12 @@ class LoadWorker {
         return RetryTemplate.builder()
                 .maxAttempts(maxAttempts)
                 .customBackoff(backOff)
-                .retryOn(BlobUnavailable.class)
-                .retryOn(WarehouseUnavailable.class)
+                .retryOn(TransientFailure.class)
                 .withListener(new RetryListener() {
                     @Override
                     public <T, E extends Throwable> void onError(
                             RetryContext context, RetryCallback<T, E> callback, Throwable failure) {
-                        if (failure instanceof BlobUnavailable || failure instanceof WarehouseUnavailable) {
+                        if (TransientFailure.is(failure)) {
                             log.warn(
                                     "load {} try {} failed, transient: {}",
                                     context.getAttribute("loadId"),
@@ -159,7 +160,7 @@ class LoadWorker {
                 if (!queue.recordAttempt(load.id(), worker, attempt, properties.lease())) {
                     throw new LostClaim();
                 }
-                return observed(load, staging);
+                return observed(load, staging, attempt);
             });
             boolean recorded = record(
                     load,
@@ -257,11 +258,11 @@ class LoadWorker {
                             null,
                             null));
             log.info("load {} of blob {} SUPERSEDED: the blob changed since the event", load.id(), load.blob());
-        } else if (e instanceof BlobNotFound) {
+        } else if (e instanceof BlobNotFound || e instanceof SourceFileNotFound) {
             fail(load, worker, attempts, "blob not found", null, null);
         } else if (e instanceof FileRejected rejected) {
             fail(load, worker, attempts, rejected.getMessage(), rejected.line(), rejected.column());
-        } else if (e instanceof BlobUnavailable || e instanceof WarehouseUnavailable) {
+        } else if (TransientFailure.is(e)) {
             fail(load, worker, attempts, "gave up after " + attempts + " attempts: " + e.getMessage(), null, null);
         } else {
             // the outcome line below says what failed; the stack trace only at debug level (no traces in logs)
@@ -323,10 +324,10 @@ class LoadWorker {
      * One try, reported to {@link Outages}: a success clears both dependencies' failures; a connection-level
      * failure counts against the one that failed, and ends the run when it makes the dependency known down.
      */
-    private Result observed(Load load, Staging staging) {
+    private Result observed(Load load, Staging staging, int attempt) {
         String storage = Outages.storage(load.account());
         try {
-            Result result = attempt(load, staging);
+            Result result = attempt(load, staging, attempt);
             outages.succeeded(Outages.WAREHOUSE);
             outages.succeeded(storage);
             return result;
@@ -344,14 +345,14 @@ class LoadWorker {
     }
 
     /** One try: open the blob (unless the warehouse reads storage itself) and load it. */
-    private Result attempt(Load load, Staging staging) {
-        FileLoad planned = file(load, staging, load.etag(), load.size());
+    private Result attempt(Load load, Staging staging, int attempt) {
+        FileLoad planned = file(load, staging, attempt, load.etag(), load.size());
         if (load.etag() != null && warehouse.readsFromStorage(planned)) {
             return new Result(warehouse.load(planned, null), null, null);
         }
         BlobContent content = blobs.open(new BlobId(load.account(), load.container(), load.blob()), load.etag());
         try {
-            FileLoad file = file(load, staging, content.etag(), content.length());
+            FileLoad file = file(load, staging, attempt, content.etag(), content.length());
             if (warehouse.readsFromStorage(file)) {
                 // opened only to learn the current eTag of an operator ingestion
                 content.stream().close();
@@ -384,7 +385,7 @@ class LoadWorker {
         }
     }
 
-    private static FileLoad file(Load load, Staging staging, @Nullable String etag, @Nullable Long size) {
+    private static FileLoad file(Load load, Staging staging, int attempt, @Nullable String etag, @Nullable Long size) {
         return new FileLoad(
                 load.id(),
                 load.account(),
@@ -395,7 +396,8 @@ class LoadWorker {
                 Objects.requireNonNull(load.table()),
                 Objects.requireNonNull(load.format()),
                 Objects.requireNonNull(load.mode()),
-                staging);
+                staging,
+                attempt);
     }
 
     private static String describe(RuntimeException e) {

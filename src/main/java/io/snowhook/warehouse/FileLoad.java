@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param format file format; gzip compression is detected from a {@code .gz} name suffix
  * @param mode append or replace
  * @param staging internal or external
+ * @param attempt the ledger's number of this try of the load (1, 2, …): unique per load even across a takeover by
+ *     another worker, so a try's staged files are its own
  */
 public record FileLoad(
         UUID loadId,
@@ -26,7 +28,23 @@ public record FileLoad(
         String table,
         FileFormat format,
         LoadMode mode,
-        Staging staging) {
+        Staging staging,
+        int attempt) {
+
+    /** The first try of a load. */
+    public FileLoad(
+            UUID loadId,
+            String account,
+            String container,
+            String blobName,
+            String etag,
+            long size,
+            String table,
+            FileFormat format,
+            LoadMode mode,
+            Staging staging) {
+        this(loadId, account, container, blobName, etag, size, table, format, mode, staging, 1);
+    }
 
     public String sourceBlob() {
         return container + "/" + blobName;

@@ -1,5 +1,7 @@
 package io.snowhook.warehouse.snowflake;
 
+import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -21,6 +23,9 @@ class SnowflakeConfiguration {
 
     static final int DEFAULT_WORKERS = 4;
 
+    /** Staged files older than a lease (and a try's longest wait and COPY) belong to no running try. */
+    static final String LEASE = "snowhook.loads.lease";
+
     @Bean
     SnowflakeWarehouse snowflakeWarehouse(SnowflakeProperties properties, Environment environment) {
         // An intake-only replica (workers = 0) still answers readiness checks: at least one connection.
@@ -28,6 +33,7 @@ class SnowflakeConfiguration {
                 ? properties.poolSize()
                 : Math.max(1, environment.getProperty(WORKERS, Integer.class, DEFAULT_WORKERS));
         log.info("Snowflake warehouse: {}, pool size {}", properties, poolSize);
-        return new SnowflakeWarehouse(properties, poolSize);
+        Duration lease = environment.getProperty(LEASE, Duration.class, SnowflakeWarehouse.DEFAULT_LEASE);
+        return new SnowflakeWarehouse(properties, poolSize, Clock.systemUTC(), lease);
     }
 }

@@ -40,6 +40,7 @@ import org.springframework.validation.annotation.Validated;
  * @param connectionTimeout how long a load waits for a connection (including login) before it counts as
  *     unavailable
  * @param jdbcProperties extra driver properties (e.g. {@code networkTimeout}, {@code maxHttpRetries})
+ * @param transactions how load transactions share a table
  */
 @Validated
 @ConfigurationProperties("snowhook.warehouse.snowflake")
@@ -83,7 +84,8 @@ record SnowflakeProperties(
 
         @Nullable @Min(1) Integer poolSize,
         @NotNull @DefaultValue("30s") Duration connectionTimeout,
-        @DefaultValue Map<String, String> jdbcProperties) {
+        @DefaultValue Map<String, String> jdbcProperties,
+        @NotNull @Valid @DefaultValue Transactions transactions) {
 
     static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_$]{0,254}";
     static final String IDENTIFIER_MESSAGE = "must be a plain identifier (letters, digits, _ and $)";
@@ -131,7 +133,7 @@ record SnowflakeProperties(
         return "SnowflakeProperties[url=" + shownUrl + ", account=" + account + ", user=" + user + ", auth="
                 + (keyPair() ? "key-pair" : "password") + ", warehouse=" + warehouse + ", database=" + database
                 + ", schema=" + schema + ", role=" + role + ", internalStage=" + internalStage + ", externalStages="
-                + externalStages + ", poolSize=" + poolSize + "]";
+                + externalStages + ", poolSize=" + poolSize + ", transactions=" + transactions + "]";
     }
 
     /**
@@ -141,6 +143,37 @@ record SnowflakeProperties(
      * @param json newline-delimited JSON format
      * @param parquet Parquet format
      */
+    /**
+     * Load transactions ({@code BEGIN; DELETE; COPY; COMMIT}) take the target table's lock until they end, so loads
+     * into one table run one at a time in Snowflake, and more than 20 statements waiting on one lock fail (000625).
+     *
+     * @param maxPerTable load transactions one replica runs at once per table; the others wait in the replica, so N
+     *     replicas queue at most N - 1 statements on a table's lock
+     * @param lockTimeout the session's {@code LOCK_TIMEOUT}, and how long a load waits in the replica for its turn on
+     *     a table: a lock left by a killed replica's detached transaction fails waiting loads (transient, retried)
+     *     after this long, instead of Snowflake's 12-hour default
+     * @param statementTimeout the session's {@code STATEMENT_TIMEOUT_IN_SECONDS}: a statement running longer is
+     *     cancelled by Snowflake (000630, transient) instead of Snowflake's 2-day default
+     */
+    record Transactions(
+            @Min(1) @DefaultValue("1") int maxPerTable,
+            @NotNull @DefaultValue("5m") Duration lockTimeout,
+            @NotNull @DefaultValue("1h") Duration statementTimeout) {
+
+        Transactions {
+            if (lockTimeout != null && lockTimeout.toSeconds() < 1) {
+                throw new IllegalArgumentException(PREFIX + "transactions.lock-timeout must be at least 1s");
+            }
+            if (statementTimeout != null && statementTimeout.toSeconds() < 1) {
+                throw new IllegalArgumentException(PREFIX + "transactions.statement-timeout must be at least 1s");
+            }
+        }
+
+        static Transactions defaults() {
+            return new Transactions(1, Duration.ofMinutes(5), Duration.ofHours(1));
+        }
+    }
+
     record FileFormats(
             @NotBlank @Pattern(regexp = IDENTIFIER, message = IDENTIFIER_MESSAGE) @DefaultValue("SNOWHOOK_CSV")
             String csv,

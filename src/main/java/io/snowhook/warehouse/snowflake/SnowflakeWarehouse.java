@@ -6,9 +6,11 @@ import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.SourceFileNotFound;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.Warehouse;
 import io.snowhook.warehouse.WarehouseFailure;
+import io.snowhook.warehouse.WarehouseUnavailable;
 import io.snowhook.warehouse.snowflake.SnowflakeSql.TableColumns;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,10 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,7 +32,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import net.snowflake.client.api.connection.SnowflakeConnection;
 import net.snowflake.client.api.connection.UploadStreamConfig;
@@ -48,6 +58,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnowflakeWarehouse.class);
     private static final String DRIVER = "net.snowflake.client.api.driver.SnowflakeDriver";
+    static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx", Locale.ROOT);
 
@@ -56,16 +67,29 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
     private final HikariDataSource pool;
     private final Clock clock;
     private final Map<String, TableColumns> tables = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> turns = new ConcurrentHashMap<>();
+    private final Duration orphanAge;
+    private final AtomicLong lastOrphanSweep = new AtomicLong(Long.MIN_VALUE);
 
     SnowflakeWarehouse(SnowflakeProperties properties, int poolSize) {
-        this(properties, poolSize, Clock.systemUTC());
+        this(properties, poolSize, Clock.systemUTC(), DEFAULT_LEASE);
     }
 
     SnowflakeWarehouse(SnowflakeProperties properties, int poolSize, Clock clock) {
+        this(properties, poolSize, clock, DEFAULT_LEASE);
+    }
+
+    /**
+     * @param lease the ledger's lease on a claimed load: staged files older than the lease plus the longest a try
+     *     may wait for its table and run its COPY belong to no running try and are removed
+     */
+    SnowflakeWarehouse(SnowflakeProperties properties, int poolSize, Clock clock, Duration lease) {
         this.properties = properties;
         this.sql = new SnowflakeSql(properties.database(), properties.schema());
         this.clock = clock;
         this.pool = new HikariDataSource(poolConfig(properties, poolSize));
+        this.orphanAge = lease.plus(properties.transactions().lockTimeout())
+                .plus(properties.transactions().statementTimeout());
     }
 
     @Override
@@ -121,7 +145,9 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
 
     private LoadResult loadInternal(FileLoad file, InputStream content) {
         // The staged name never derives from the blob name: only the adapter's own characters reach the PUT.
-        String prefix = "loads/" + file.loadId();
+        // Each try stages under its own prefix: a try that lost its lease and is still finishing removes its own
+        // files, never those of the try that took the load over.
+        String prefix = "loads/" + file.loadId() + "/" + file.attempt();
         String location = sql.stage(properties.internalStage(), prefix + "/");
         boolean compress = file.format() != FileFormat.PARQUET && !file.gzipped();
         String staged = "data." + extension(file.format()) + (file.gzipped() || compress ? ".gz" : "");
@@ -141,9 +167,10 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                                         .build());
                 return copy(connection, file, location, SnowflakeSql.literal(staged));
             } catch (SQLException e) {
-                throw SnowflakeErrors.classify("upload of " + file.sourceBlob(), e);
+                throw failure(connection, "upload of " + file.sourceBlob(), e);
             } finally {
                 remove(connection, file, location);
+                removeOrphans(connection, file);
             }
         } catch (SQLException e) {
             throw SnowflakeErrors.classify("connection for " + file.sourceBlob(), e);
@@ -162,6 +189,15 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         } catch (SQLException e) {
             throw SnowflakeErrors.classify("connection for " + file.sourceBlob(), e);
         }
+    }
+
+    /** Classifies {@code e}; a connection whose session is gone leaves the pool, so the retry logs in afresh. */
+    private RuntimeException failure(Connection connection, String what, SQLException e) {
+        RuntimeException failure = SnowflakeErrors.classify(what, e);
+        if (failure instanceof SnowflakeErrors.SessionGone) {
+            pool.evictConnection(connection);
+        }
+        return failure;
     }
 
     /**
@@ -188,6 +224,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                 format(file.format()),
                 properties.onError(),
                 TIMESTAMP.format(clock.instant().atOffset(ZoneOffset.UTC)));
+        Semaphore turn = awaitTurn(file);
         try (Statement statement = connection.createStatement()) {
             statement.execute("BEGIN");
             boolean committed = false;
@@ -213,11 +250,42 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            RuntimeException failure = SnowflakeErrors.classify("COPY of " + file.sourceBlob(), e);
+            RuntimeException failure = failure(connection, "COPY of " + file.sourceBlob(), e);
+            if (failure instanceof SnowflakeErrors.RemoteFileNotFound) {
+                throw file.staging() == Staging.EXTERNAL
+                        ? new SourceFileNotFound(
+                                "blob not found: " + file.sourceBlob() + " is not in the external stage", e)
+                        // our own staged copy vanished between upload and COPY: staging it again fixes that
+                        : new WarehouseUnavailable(failure.getMessage() + " (the staged copy vanished)", e);
+            }
             if (failure instanceof WarehouseFailure) {
                 tables.remove(file.table());
             }
             throw failure;
+        } finally {
+            turn.release();
+        }
+    }
+
+    /**
+     * Waits for one of the table's {@code transactions.max-per-table} turns. The DELETE holds the table's lock until
+     * COMMIT, so more transactions on one table would only queue on that lock — and Snowflake fails the 21st
+     * waiting statement (000625); waiting here keeps the queue in the replica, in order.
+     */
+    private Semaphore awaitTurn(FileLoad file) {
+        SnowflakeProperties.Transactions limits = properties.transactions();
+        Semaphore turn = turns.computeIfAbsent(
+                file.table().toUpperCase(Locale.ROOT), t -> new Semaphore(limits.maxPerTable(), true));
+        try {
+            if (!turn.tryAcquire(limits.lockTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new WarehouseUnavailable("loadId=" + file.loadId() + " waited " + limits.lockTimeout()
+                        + " for a turn on table " + file.table() + " (transactions.max-per-table="
+                        + limits.maxPerTable() + ")");
+            }
+            return turn;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WarehouseUnavailable("interrupted waiting for a turn on table " + file.table(), e);
         }
     }
 
@@ -284,7 +352,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                 names.add(rs.getString(1));
             }
         } catch (SQLException e) {
-            throw SnowflakeErrors.classify("reading the columns of " + table, e);
+            throw failure(connection, "reading the columns of " + table, e);
         }
         try {
             TableColumns columns = TableColumns.of(sql.qualified(table), names);
@@ -315,6 +383,46 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                     file.sourceBlob(),
                     location,
                     e.getMessage());
+        }
+    }
+
+    /**
+     * Removes staged files no running try can own any more — left by a replica that died between upload and
+     * REMOVE. Runs at most once per {@code orphanAge}, by whichever load gets there first.
+     */
+    private void removeOrphans(Connection connection, FileLoad file) {
+        long now = clock.millis();
+        long last = lastOrphanSweep.get();
+        if ((last != Long.MIN_VALUE && now - last < orphanAge.toMillis())
+                || !lastOrphanSweep.compareAndSet(last, now)) {
+            return;
+        }
+        Instant cutoff = clock.instant().minus(orphanAge);
+        Set<String> orphans = new TreeSet<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("LIST " + sql.stage(properties.internalStage(), "loads/"))) {
+            while (rs.next()) {
+                String name = rs.getString("name");
+                Instant modified = ZonedDateTime.parse(
+                                rs.getString("last_modified"), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+                int at = name.indexOf("loads/");
+                String[] parts = at < 0 ? new String[0] : name.substring(at).split("/");
+                if (parts.length >= 4 && modified.isBefore(cutoff)) {
+                    orphans.add("loads/" + parts[1] + "/" + parts[2] + "/");
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn(
+                    "loadId={} blob={} could not list staged files: {}",
+                    file.loadId(),
+                    file.sourceBlob(),
+                    e.getMessage());
+            return;
+        }
+        for (String orphan : orphans) {
+            log.info("loadId={} blob={} removing orphaned staged files {}", file.loadId(), file.sourceBlob(), orphan);
+            remove(connection, file, sql.stage(properties.internalStage(), orphan));
         }
     }
 
@@ -383,6 +491,13 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
             props.setProperty("account", p.account());
         }
         props.setProperty("application", "snowhook");
+        // Session parameters ride on the login (the driver sends unknown connection properties as session
+        // parameters): how long a statement waits for a table lock, and how long any statement may run.
+        props.setProperty(
+                "LOCK_TIMEOUT", Long.toString(p.transactions().lockTimeout().toSeconds()));
+        props.setProperty(
+                "STATEMENT_TIMEOUT_IN_SECONDS",
+                Long.toString(p.transactions().statementTimeout().toSeconds()));
         if (p.keyPair()) {
             props.setProperty("authenticator", "SNOWFLAKE_JWT");
             if (p.privateKeyFile() != null) {

@@ -2,6 +2,7 @@ package io.snowhook.warehouse.snowflake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snowhook.system.TransientFailure;
 import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.WarehouseFailure;
 import io.snowhook.warehouse.WarehouseUnavailable;
@@ -21,6 +22,54 @@ class SnowflakeErrorsTest {
     void sessionExpiryIsTransient() {
         assertThat(classify("Your session has expired.", "08001", 390112)).isInstanceOf(WarehouseUnavailable.class);
         assertThat(classify("Master token expired.", "08001", 390114)).isInstanceOf(WarehouseUnavailable.class);
+    }
+
+    @Test
+    void aSessionThatIsGoneIsTransientAndMarkedForEviction() {
+        for (int code : new int[] {390111, 390112, 390113, 390114, 390115}) {
+            assertThat(classify("Session no longer exists.", "08001", code))
+                    .as("code %d", code)
+                    .isInstanceOf(SnowflakeErrors.SessionGone.class)
+                    .isInstanceOf(TransientFailure.class);
+        }
+    }
+
+    @Test
+    void aMissingDatabaseOrAForbiddenAddressIsPermanentDespiteItsConnectionState() {
+        assertThat(classify("The requested warehouse does not exist or not authorized.", "08004", 390201))
+                .isNotInstanceOf(TransientFailure.class)
+                .isInstanceOf(WarehouseFailure.class)
+                .hasMessageContaining("snowhook.warehouse.snowflake.database, schema, warehouse");
+        assertThat(classify("IP 10.0.0.1 is not allowed to access Snowflake.", "08004", 390420))
+                .isNotInstanceOf(TransientFailure.class)
+                .isInstanceOf(WarehouseFailure.class)
+                .hasMessageContaining("network policy");
+    }
+
+    @Test
+    void failedStageUploadsAreTransient() {
+        assertThat(classify("Azure storage operation failed", "58000", 200044)).isInstanceOf(TransientFailure.class);
+        assertThat(classify("Failed to upload file", "58000", 253000)).isInstanceOf(TransientFailure.class);
+        assertThat(classify("S3 operation failed", "58000", 200013)).isInstanceOf(TransientFailure.class);
+        assertThat(classify("AWS client error", "58000", 200020)).isInstanceOf(TransientFailure.class);
+    }
+
+    @Test
+    void theDataExceptionStateIsNotBadDataByItself() {
+        assertThat(classify("Failure using stage area.", "22000", 91003))
+                .isNotInstanceOf(FileRejected.class)
+                .isNotInstanceOf(TransientFailure.class)
+                .hasMessageContaining("storage integration");
+        assertThat(classify("Warehouse cannot be resumed: resource monitor exceeded its quota.", "22000", 90073))
+                .isNotInstanceOf(FileRejected.class)
+                .isInstanceOf(TransientFailure.class);
+        assertThat(classify("Remote file 'x.csv' was not found.", "22000", 91016))
+                .isInstanceOf(SnowflakeErrors.RemoteFileNotFound.class)
+                .isNotInstanceOf(FileRejected.class);
+        assertThat(classify("Numeric value 'x' is not recognized", "22018", 100038))
+                .isInstanceOf(FileRejected.class);
+        assertThat(classify("End of record reached while expected to parse column", "22000", 100183))
+                .isInstanceOf(FileRejected.class);
     }
 
     @Test

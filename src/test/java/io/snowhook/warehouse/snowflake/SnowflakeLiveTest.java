@@ -84,7 +84,8 @@ class SnowflakeLiveTest {
                 2,
                 Duration.ofSeconds(60),
                 // even against a real account, tests never let the driver probe cloud metadata addresses
-                Map.of("disablePlatformDetection", "true"));
+                Map.of("disablePlatformDetection", "true"),
+                SnowflakeProperties.Transactions.defaults());
         warehouse = new SnowflakeWarehouse(properties, 2);
     }
 

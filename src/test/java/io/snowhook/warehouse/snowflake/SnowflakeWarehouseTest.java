@@ -3,11 +3,13 @@ package io.snowhook.warehouse.snowflake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.snowhook.system.TransientFailure;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.LoadMode;
 import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.SourceFileNotFound;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.WarehouseFailure;
 import io.snowhook.warehouse.WarehouseUnavailable;
@@ -19,6 +21,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
@@ -135,7 +138,8 @@ class SnowflakeWarehouseTest {
                 onError,
                 null,
                 connectionTimeout,
-                jdbc);
+                jdbc,
+                SnowflakeProperties.Transactions.defaults());
     }
 
     static FileLoad orders(String blob, String etag, Staging staging) {
@@ -191,7 +195,7 @@ class SnowflakeWarehouseTest {
         String id = file.loadId().toString();
         assertThat(fake.statements())
                 .containsExactly(
-                        "put file:///tmp/placeholder " + STAGE + "/loads/" + id + " overwrite=true",
+                        "put file:///tmp/placeholder " + STAGE + "/loads/" + id + "/1 overwrite=true",
                         "SELECT COLUMN_NAME FROM \"DB\".INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'PUBLIC'"
                                 + " AND TABLE_NAME = 'ORDERS' ORDER BY ORDINAL_POSITION",
                         "BEGIN",
@@ -200,11 +204,12 @@ class SnowflakeWarehouseTest {
                         "COPY INTO \"DB\".\"PUBLIC\".\"ORDERS\" (" + ORDERS_COLUMNS
                                 + ") FROM (SELECT $1, $2, $3, $4, $5,"
                                 + " $6, $7, $8, 'factory-uploads/orders/f1/2026-11-23.csv', '0x8D1', '" + id + "', "
-                                + LOADED_AT + ", METADATA$FILE_ROW_NUMBER FROM " + STAGE + "/loads/" + id + "/)"
+                                + LOADED_AT + ", METADATA$FILE_ROW_NUMBER FROM " + STAGE + "/loads/" + id + "/1/)"
                                 + " FILES = ('data.csv.gz') FILE_FORMAT = (FORMAT_NAME ="
                                 + " \"DB\".\"PUBLIC\".\"SNOWHOOK_CSV\") ON_ERROR = SKIP_FILE FORCE = TRUE",
                         "COMMIT",
-                        "REMOVE " + STAGE + "/loads/" + id + "/");
+                        "REMOVE " + STAGE + "/loads/" + id + "/1/",
+                        "LIST " + STAGE + "/loads/");
         assertThat(fake.query("SELECT ORDER_ID, QUANTITY, UNIT_PRICE, _SOURCE_BLOB, _ETAG, _LOAD_ID, _ROW_NUMBER,"
                         + " _LOADED_AT = TIMESTAMPTZ '2026-11-24 06:00:00+00' FROM PUBLIC.ORDERS ORDER BY 1"))
                 .containsExactly(
@@ -359,13 +364,155 @@ class SnowflakeWarehouseTest {
     }
 
     @Test
-    void reportsZeroFilesProcessedAsAFailureNotAsAnEmptySuccess() {
+    void aBlobMissingFromTheExternalStageIsNotFoundNeitherAnEmptySuccessNorARejectedFile() {
         FileLoad missing = orders("orders/f9/not-there.csv", "0x8", Staging.EXTERNAL);
 
         assertThatThrownBy(() -> warehouse.load(missing, null))
-                .isInstanceOf(WarehouseFailure.class)
-                .hasMessageContaining("Copy executed with 0 files processed.");
+                .isInstanceOf(SourceFileNotFound.class)
+                .hasMessageStartingWith("blob not found: factory-uploads/orders/f9/not-there.csv")
+                .isNotInstanceOf(TransientFailure.class)
+                .cause()
+                .hasMessageContaining("Remote file");
         assertThat(fake.statements()).contains("ROLLBACK");
+    }
+
+    @Test
+    void runningTheSameExternalLoadAgainLoadsTheFileAgainDespiteLoadMetadata() throws IOException {
+        Files.createDirectories(container.resolve("orders/f3"));
+        Files.writeString(container.resolve("orders/f3/again.csv"), ordersCsv(O1, O2));
+        FileLoad file = orders("orders/f3/again.csv", "0x8D3", Staging.EXTERNAL);
+
+        warehouse.load(file, null);
+        LoadResult again = warehouse.load(file, null);
+
+        assertThat(again).isEqualTo(new LoadResult(2, 2));
+        assertThat(orderRows()).isEqualTo(2);
+    }
+
+    @Test
+    void aStageSnowflakeMayNotReadFailsForGoodAndIsNotARejectedFile() {
+        fake.failWith(SnowflakeFake.Failure.STAGE_ACCESS_FAILED, 1, "COPY");
+
+        assertThatThrownBy(() -> warehouse.load(orders("orders/f1/denied.csv", "0x1", Staging.INTERNAL), csv(O1)))
+                .isInstanceOf(WarehouseFailure.class)
+                .isNotInstanceOf(TransientFailure.class)
+                .hasMessageContaining("storage integration");
+    }
+
+    @Test
+    void aResourceMonitorQuotaIsTransientAndNotARejectedFile() {
+        fake.failWith(SnowflakeFake.Failure.QUOTA_EXCEEDED, 1, "COPY");
+
+        assertThatThrownBy(() -> warehouse.load(orders("orders/f1/quota.csv", "0x1", Staging.INTERNAL), csv(O1)))
+                .isInstanceOf(TransientFailure.class)
+                .hasMessageContaining("resource monitor");
+    }
+
+    @Test
+    void aSessionThatIsGoneIsTransientAndTheRetryLogsInAfresh() {
+        warehouse.check();
+        int logins = fake.logins().size();
+        fake.failWith(SnowflakeFake.Failure.SESSION_GONE, 1, "BEGIN");
+
+        FileLoad file = orders("orders/f1/gone.csv", "0x1", Staging.INTERNAL);
+        assertThatThrownBy(() -> warehouse.load(file, csv(O1))).isInstanceOf(TransientFailure.class);
+        warehouse.load(file, csv(O1));
+
+        assertThat(fake.logins()).hasSize(logins + 1);
+        assertThat(orderRows()).isEqualTo(1);
+    }
+
+    @Test
+    void failedStageUploadsAreTransient() {
+        fake.failWith(SnowflakeFake.Failure.AZURE_UPLOAD_FAILED, 1, "put");
+        fake.failWith(SnowflakeFake.Failure.FILE_TRANSFER_FAILED, 1, "put");
+        FileLoad file = orders("orders/f1/upload.csv", "0x1", Staging.INTERNAL);
+
+        assertThatThrownBy(() -> warehouse.load(file, csv(O1))).isInstanceOf(TransientFailure.class);
+        assertThatThrownBy(() -> warehouse.load(file, csv(O1))).isInstanceOf(TransientFailure.class);
+        warehouse.load(file, csv(O1));
+        assertThat(orderRows()).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingWarehouseOrAForbiddenAddressFailsForGoodSayingWhat() {
+        for (SnowflakeFake.Failure refusal :
+                List.of(SnowflakeFake.Failure.OBJECT_DOES_NOT_EXIST, SnowflakeFake.Failure.IP_NOT_ALLOWED)) {
+            fake.refuseLogins(refusal);
+            try (SnowflakeWarehouse refused =
+                    new SnowflakeWarehouse(properties(fake, "SKIP_FILE", Map.of(), Duration.ofSeconds(2)), 1)) {
+                assertThatThrownBy(refused::check)
+                        .isInstanceOf(WarehouseFailure.class)
+                        .isNotInstanceOf(TransientFailure.class)
+                        .hasMessageContaining(refusal.code().equals("390201") ? "schema, warehouse" : "network policy");
+            }
+        }
+    }
+
+    @Test
+    void aTryRemovesOnlyItsOwnStagedFilesNotThoseOfATryThatTookTheLoadOver() throws IOException {
+        FileLoad first = orders("orders/f1/takeover.csv", "0x1", Staging.INTERNAL);
+        // the try that took the load over (attempt 2) has staged its file and not yet run its COPY
+        Path second = fake.internalStage("SNOWHOOK_STAGE").resolve("loads/" + first.loadId() + "/2/data.csv.gz");
+        Files.createDirectories(second.getParent());
+        Files.write(second, gzip(ordersCsv(O1)));
+
+        warehouse.load(first, csv(O1));
+
+        assertThat(second).exists();
+        assertThat(fake.statements("REMOVE")).containsExactly("REMOVE " + STAGE + "/loads/" + first.loadId() + "/1/");
+        Files.delete(second);
+    }
+
+    @Test
+    void removesStagedFilesOrphanedLongerThanAnyTryCanLast() throws IOException {
+        Path stage = fake.internalStage("SNOWHOOK_STAGE");
+        Path orphan = stage.resolve("loads/" + UUID.randomUUID() + "/1/data.csv.gz");
+        Path recent = stage.resolve("loads/" + UUID.randomUUID() + "/1/data.csv.gz");
+        for (Path p : List.of(orphan, recent)) {
+            Files.createDirectories(p.getParent());
+            Files.write(p, gzip(ordersCsv(O1)));
+        }
+        // lease 5m + lock timeout 5m + statement timeout 1h: older than 1h10m belongs to no running try
+        Files.setLastModifiedTime(orphan, FileTime.from(NOW.minus(Duration.ofMinutes(71))));
+        Files.setLastModifiedTime(recent, FileTime.from(NOW.minus(Duration.ofMinutes(69))));
+
+        warehouse.load(orders("orders/f1/sweep.csv", "0x1", Staging.INTERNAL), csv(O1));
+
+        assertThat(orphan).doesNotExist();
+        assertThat(recent).exists();
+        Files.delete(recent);
+    }
+
+    @Test
+    void setsTheSessionsLockAndStatementTimeoutsAtLogin() {
+        warehouse.check();
+
+        JsonNode parameters = fake.logins().get(fake.logins().size() - 1).path("SESSION_PARAMETERS");
+        assertThat(parameters.path("LOCK_TIMEOUT").asString()).isEqualTo("300");
+        assertThat(parameters.path("STATEMENT_TIMEOUT_IN_SECONDS").asString()).isEqualTo("3600");
+    }
+
+    @Test
+    void answersResultSetsInArrowUnlessTheSessionAsksForJson() {
+        fake.clearResultFormats();
+        warehouse.load(orders("orders/f1/arrow.csv", "0x1", Staging.INTERNAL), csv(O1));
+        assertThat(fake.resultFormats()).isNotEmpty().containsOnly("arrow");
+
+        fake.clearResultFormats();
+        try (SnowflakeWarehouse json = warehouse("SKIP_FILE", Map.of("JDBC_QUERY_RESULT_FORMAT", "JSON"))) {
+            json.load(orders("orders/f1/json.csv", "0x1", Staging.INTERNAL), csv(O2));
+        }
+        assertThat(fake.resultFormats()).isNotEmpty().containsOnly("json");
+        assertThat(orderRows()).isEqualTo(2);
+    }
+
+    static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return gz.toByteArray();
     }
 
     @Test
@@ -591,7 +738,7 @@ class SnowflakeWarehouseTest {
         assertThat(fake.statements("PUT"))
                 .allSatisfy(put -> assertThat(put)
                         .matches("put file:///tmp/placeholder " + Pattern.quote(STAGE)
-                                + "/loads/[0-9a-f-]{36} overwrite=true"));
+                                + "/loads/[0-9a-f-]{36}/1 overwrite=true"));
     }
 
     @Test
@@ -652,7 +799,8 @@ class SnowflakeWarehouseTest {
                 p.onError(),
                 null,
                 p.connectionTimeout(),
-                p.jdbcProperties());
+                p.jdbcProperties(),
+                p.transactions());
 
         try (SnowflakeWarehouse signed = new SnowflakeWarehouse(keyPair, 1)) {
             signed.check();

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +31,10 @@ final class FakeCopy {
     private static final Pattern JSON_KEY = Pattern.compile("\\$1:\"([^\"]+)\"");
     private static final Pattern CAST_LITERAL = Pattern.compile("(?s)('.*')::(\\w+)");
 
+    private static final Pattern FORCE = Pattern.compile("(?i)\\bFORCE\\s*=\\s*TRUE\\b");
+
     private final SnowflakeFake fake;
+    private final Map<String, String> loaded = new HashMap<>();
     private final Connection session;
     private final String database;
 
@@ -40,7 +44,17 @@ final class FakeCopy {
         this.database = database;
     }
 
-    ObjectNode run(String sql) throws SQLException {
+    /** Files this COPY loaded (stage file → MD5), for the table's load metadata. */
+    Map<String, String> loaded() {
+        return loaded;
+    }
+
+    /**
+     * Runs the COPY. {@code metadata} is the table's load metadata (file → MD5 of the content it loaded): without
+     * {@code FORCE = TRUE} a file loaded before with the same content is skipped (docs "COPY INTO <table>", FORCE;
+     * "Loading older files": a changed file has a new checksum and loads again).
+     */
+    ObjectNode run(String sql, Map<String, String> metadata) throws SQLException {
         int open = sql.indexOf('(');
         String table = sql.substring("COPY INTO ".length(), open).strip();
         int targetsEnd = FakeSql.closing(sql, open);
@@ -66,15 +80,38 @@ final class FakeCopy {
         }
 
         Map<String, String> types = types(table);
+        boolean force =
+                FORCE.matcher(sql.substring(FakeSql.closing(sql, filesOpen))).find();
         List<List<String>> results = new ArrayList<>();
-        Path folder = fake.stageFolder(location);
         for (String file : files) {
             fake.fetch(location, file);
-            Path path = folder.resolve(file).normalize();
-            if (!path.startsWith(folder) || !Files.isRegularFile(path)) {
+            Path path = fake.stageFile(location, file);
+            if (path == null || !Files.isRegularFile(path)) {
+                // docs "COPY INTO <table>", FILES: a listed file that does not exist fails the statement
+                // with 091016 (SQLState 22000) — it is not skipped, and it is not "0 files processed"
+                throw new DataError(
+                        "091016",
+                        "22000",
+                        "Remote file '" + location + "/" + file + "' was not found. If you are running a copy"
+                                + " command, please make sure files are not deleted when they are being loaded or"
+                                + " files are not being loaded into two different tables concurrently with auto"
+                                + " purge option.");
+            }
+            String key = path.toString();
+            String md5;
+            try {
+                md5 = SnowflakeFake.md5(Files.readAllBytes(path));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (!force && md5.equals(metadata.get(key))) {
                 continue;
             }
-            results.add(copyFile(table, targets, values, types, path, file, formatName, onError));
+            List<String> result = copyFile(table, targets, values, types, path, file, formatName, onError);
+            if (!"LOAD_FAILED".equals(result.get(1))) {
+                loaded.put(key, md5);
+            }
+            results.add(result);
         }
         if (results.isEmpty()) {
             return fake.status(SnowflakeFake.COPY, "Copy executed with 0 files processed.");
@@ -181,7 +218,7 @@ final class FakeCopy {
             // the file cannot be read at all (wrong shape): the whole file fails
             String message = e.getMessage().lines().findFirst().orElse("cannot read file");
             if (onError.equals("ABORT_STATEMENT")) {
-                throw new DataError("100065", message + "\n  File '" + file + "', line 1, character 1");
+                throw new DataError("100065", "22000", message + "\n  File '" + file + "', line 1, character 1");
             }
             return List.of(file, "LOAD_FAILED", "0", "0", "1", "1", message, "1", "1", "");
         }
@@ -200,6 +237,7 @@ final class FakeCopy {
             if (onError.equals("ABORT_STATEMENT")) {
                 throw new DataError(
                         "100038",
+                        "22018",
                         firstError + "\n  File '" + file + "', line " + firstLine + ", character 1\n  Row " + row
                                 + ", column " + firstColumn);
             }
@@ -237,7 +275,8 @@ final class FakeCopy {
             loaded = s.executeUpdate(insert);
         }
         if (badRows.isEmpty()) {
-            return List.of(file, "LOADED", "" + parsed, "" + loaded, "1", "0", "", "", "", "");
+            // docs "COPY INTO <table>", output: first_error* are NULL for a file that loaded
+            return Arrays.asList(file, "LOADED", "" + parsed, "" + loaded, "1", "0", null, null, null, null);
         }
         return List.of(
                 file,
@@ -332,10 +371,12 @@ final class FakeCopy {
     /** A statement-level data error (ON_ERROR = ABORT_STATEMENT). */
     static final class DataError extends RuntimeException {
         final String code;
+        final String sqlState;
 
-        DataError(String code, String message) {
+        DataError(String code, String sqlState, String message) {
             super(message);
             this.code = code;
+            this.sqlState = sqlState;
         }
     }
 }

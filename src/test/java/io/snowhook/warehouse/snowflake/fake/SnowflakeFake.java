@@ -17,8 +17,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -56,11 +58,80 @@ public final class SnowflakeFake implements AutoCloseable {
     static final long DDL = 0x6000;
     static final long PUT = 0x7102;
     static final long REMOVE = 0x7103;
+    static final long LIST = 0x7104;
+
+    /**
+     * An error Snowflake or the driver raises, as the driver surfaces it ({@code SQLException} vendor code and
+     * SQLState). Codes and texts follow Snowflake's error messages as they appear in its documentation and
+     * knowledge base, and {@code net.snowflake.client.api.exception.ErrorCode} for the driver's own.
+     */
+    public record Failure(String code, String sqlState, String message) {
+
+        /** 091003: Snowflake may not read the stage's container (e.g. the role assignment is missing). */
+        public static final Failure STAGE_ACCESS_FAILED = new Failure(
+                "091003",
+                "22000",
+                "Failure using stage area. Cause: [This request is not authorized to perform this operation using"
+                        + " this permission. (Status Code: 403; Error Code: AuthorizationPermissionMismatch)]");
+
+        /** 090073: the warehouse's resource monitor has used up its credit quota. */
+        public static final Failure QUOTA_EXCEEDED = new Failure(
+                "090073",
+                "22000",
+                "Warehouse 'WH' cannot be resumed because resource monitor 'SNOWHOOK_RM' has exceeded its quota.");
+
+        /** 390111: the session no longer exists (e.g. ended by an administrator, or idle too long). */
+        public static final Failure SESSION_GONE =
+                new Failure("390111", "08001", "Session no longer exists.  New login required to access the service.");
+
+        /** 390201: the connection's database, schema or warehouse does not exist or is not authorised. */
+        public static final Failure OBJECT_DOES_NOT_EXIST =
+                new Failure("390201", "08004", "The requested warehouse does not exist or not authorized.");
+
+        /** 390420: a network policy refuses the client's address. */
+        public static final Failure IP_NOT_ALLOWED =
+                new Failure("390420", "08004", "IP 127.0.0.1 is not allowed to access Snowflake.");
+
+        /**
+         * 200044 (driver {@code AZURE_SERVICE_ERROR}): the driver's upload to an Azure stage failed. Snowflake never
+         * sends this code; the fake delivers the same {@code SQLException} as the answer to the PUT.
+         */
+        public static final Failure AZURE_UPLOAD_FAILED = new Failure(
+                "200044",
+                "58000",
+                "Encountered exception during upload: Status code 503, \"<Error><Code>ServerBusy</Code></Error>\"");
+
+        /** 253000 (driver {@code FILE_TRANSFER_ERROR}): a stage upload failed; delivered like 200044. */
+        public static final Failure FILE_TRANSFER_FAILED =
+                new Failure("253000", "58000", "JDBC driver internal error: Failed to upload file.");
+
+        /** 000625: more than 20 statements wait on one table lock (see the fake's table locks). */
+        public static final Failure LOCK_QUEUE_FULL =
+                new Failure("000625", "57014", "Statement has locked table and this lock has not yet been released.");
+    }
+
+    /**
+     * Snowflake queues at most 20 statements on one lock; the next fails with 000625 (57014) "the number of
+     * waiters for this lock exceeds the 20 statements limit" (Snowflake knowledge base, "the 20 statements
+     * limit"; docs "Transactions", resource locking).
+     */
+    static final int MAX_LOCK_WAITERS = 20;
+
+    /** Snowflake's default LOCK_TIMEOUT, 43200 seconds (docs "Parameters", LOCK_TIMEOUT). */
+    static final long DEFAULT_LOCK_TIMEOUT_SECONDS = 43200;
 
     private static final Pattern TOKEN = Pattern.compile("Snowflake Token=\"([^\"]+)\"");
     private static final Pattern PUT_COMMAND =
             Pattern.compile("(?is)put\\s+file://(\\S+)\\s+('(?:[^']|'')*'|\\S+)(.*)");
     private static final Pattern REMOVE_COMMAND = Pattern.compile("(?is)remove\\s+(\\S+)\\s*");
+    private static final Pattern LIST_COMMAND = Pattern.compile("(?is)list\\s+(\\S+)\\s*");
+    private static final Pattern ALTER_SESSION =
+            Pattern.compile("(?is)alter\\s+session\\s+set\\s+(\\w+)\\s*=\\s*'?([^']*?)'?\\s*");
+    private static final Pattern LOCKING_DML =
+            Pattern.compile("(?is)(?:delete\\s+from|update|merge\\s+into)\\s+(\\S+).*");
+    private static final DateTimeFormatter LAST_MODIFIED = DateTimeFormatter.ofPattern(
+                    "EEE, d MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     private static final Pattern INFO_COLUMNS =
             Pattern.compile("(?i)\"([^\"]+)\"\\.INFORMATION_SCHEMA\\.COLUMNS WHERE");
 
@@ -77,10 +148,17 @@ public final class SnowflakeFake implements AutoCloseable {
     private final Map<String, Function<String, byte[]>> externalReaders = new ConcurrentHashMap<>();
     private final List<String> statements = new CopyOnWriteArrayList<>();
     private final List<JsonNode> logins = new CopyOnWriteArrayList<>();
+    private final List<String> resultFormats = new CopyOnWriteArrayList<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final AtomicInteger openSessions = new AtomicInteger();
+    private final Map<String, TableLock> locks = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> loadMetadata = new ConcurrentHashMap<>();
+    private final AtomicInteger lockQueueRejections = new AtomicInteger();
+    private final AtomicInteger mostLockWaiters = new AtomicInteger();
     private volatile Duration delay = Duration.ZERO;
+    private volatile Duration copyTime = Duration.ZERO;
     private volatile boolean refuseLogins;
+    private volatile Failure loginFailure;
 
     /** Starts the fake on a free loopback port; {@code database} becomes the DuckDB catalog name. */
     public SnowflakeFake(Path home, String database) {
@@ -167,10 +245,20 @@ public final class SnowflakeFake implements AutoCloseable {
         if (reader == null) {
             return;
         }
-        byte[] bytes = reader.apply(file);
-        if (bytes != null) {
+        byte[] bytes = reader.apply(stagePathOf(reference) + file);
+        Path path = stageFile(reference, file);
+        if (path == null) {
+            return;
+        }
+        if (bytes == null) {
+            // the blob is gone from the container: so it is from the stage
             try {
-                Path path = stageFolder(reference).resolve(file);
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            try {
                 Files.createDirectories(path.getParent());
                 Files.write(path, bytes);
             } catch (IOException e) {
@@ -209,6 +297,15 @@ public final class SnowflakeFake implements AutoCloseable {
         statements.clear();
     }
 
+    /** The format of every result set answered ({@code arrow} or {@code json}), in order. */
+    public List<String> resultFormats() {
+        return List.copyOf(resultFormats);
+    }
+
+    public void clearResultFormats() {
+        resultFormats.clear();
+    }
+
     /** The {@code data} objects of the login requests received. */
     public List<JsonNode> logins() {
         return List.copyOf(logins);
@@ -221,22 +318,47 @@ public final class SnowflakeFake implements AutoCloseable {
 
     /** The next {@code times} statements starting with {@code prefix} get HTTP {@code status} instead of an answer. */
     public void failWithHttpStatus(int status, int times, String prefix) {
-        faults.add(new Fault(prefix, times, FaultKind.HTTP, status));
+        faults.add(new Fault(prefix, times, FaultKind.HTTP, status, null));
     }
 
     /** The next {@code times} statements starting with {@code prefix} answer 390112 (session expired). */
     public void expireSession(int times, String prefix) {
-        faults.add(new Fault(prefix, times, FaultKind.SESSION_EXPIRED, 0));
+        faults.add(new Fault(prefix, times, FaultKind.SESSION_EXPIRED, 0, null));
     }
 
     /** Statements starting with {@code prefix} answer a SQL compilation error (001003) until faults are cleared. */
     public void compilationError(String prefix) {
-        faults.add(new Fault(prefix, Integer.MAX_VALUE, FaultKind.COMPILATION, 0));
+        faults.add(new Fault(prefix, Integer.MAX_VALUE, FaultKind.COMPILATION, 0, null));
     }
 
     /** Logins are refused with 390100 (incorrect username or password) while set. */
     public void refuseLogins(boolean refuse) {
         this.refuseLogins = refuse;
+    }
+
+    /** Logins are refused with {@code failure} (e.g. 390201, 390420) until faults are cleared. */
+    public void refuseLogins(Failure failure) {
+        this.loginFailure = failure;
+    }
+
+    /** The next {@code times} statements starting with {@code prefix} answer {@code failure}. */
+    public void failWith(Failure failure, int times, String prefix) {
+        faults.add(new Fault(prefix, times, FaultKind.FAILURE, 0, failure));
+    }
+
+    /** Every COPY takes this long on the warehouse (holding its transaction's locks meanwhile). */
+    public void copyTakes(Duration time) {
+        this.copyTime = time;
+    }
+
+    /** Statements that failed with 000625 because 20 others already waited on the same table lock. */
+    public int lockQueueRejections() {
+        return lockQueueRejections.get();
+    }
+
+    /** The longest queue of statements seen waiting on one table lock. */
+    public int mostLockWaiters() {
+        return mostLockWaiters.get();
     }
 
     /** Every answer waits this long first. */
@@ -247,7 +369,9 @@ public final class SnowflakeFake implements AutoCloseable {
     public void clearFaults() {
         faults.clear();
         refuseLogins = false;
+        loginFailure = null;
         delay = Duration.ZERO;
+        copyTime = Duration.ZERO;
     }
 
     @Override
@@ -327,7 +451,19 @@ public final class SnowflakeFake implements AutoCloseable {
         if (refuseLogins) {
             return error("390100", "08004", "Incorrect username or password was specified.");
         }
+        Failure refused = loginFailure;
+        if (refused != null) {
+            return error(refused.code(), refused.sqlState(), refused.message());
+        }
         Session session = new Session();
+        // Connection properties the driver does not know itself arrive as SESSION_PARAMETERS (snowflake-jdbc
+        // SFSession: "any other property is a session parameter"), upper-cased.
+        data.path("SESSION_PARAMETERS").properties().forEach(e -> {
+            if (e.getValue().isValueNode()) {
+                session.parameters.put(
+                        e.getKey().toUpperCase(Locale.ROOT), e.getValue().asString());
+            }
+        });
         String token = "token-" + UUID.randomUUID();
         String master = "master-" + UUID.randomUUID();
         sessions.put(token, session);
@@ -392,6 +528,9 @@ public final class SnowflakeFake implements AutoCloseable {
         if (fault != null && fault.kind == FaultKind.SESSION_EXPIRED) {
             return error("390112", "08001", "Your session has expired. Please login again.");
         }
+        if (fault != null && fault.kind == FaultKind.FAILURE) {
+            return error(fault.failure.code(), fault.failure.sqlState(), fault.failure.message());
+        }
         if (fault != null && fault.kind == FaultKind.COMPILATION) {
             return error(
                     "001003",
@@ -403,15 +542,48 @@ public final class SnowflakeFake implements AutoCloseable {
         if (session == null) {
             return error("390112", "08001", "Your session has expired. Please login again.");
         }
-        String text = sql.strip();
+        ObjectNode answer = statement(session, sql.strip());
+        JsonNode data = answer.path("data");
+        // Snowflake answers result sets in Arrow unless the session sets JDBC_QUERY_RESULT_FORMAT = JSON (docs
+        // "Parameters", JDBC_QUERY_RESULT_FORMAT); PUT and GET answer their command JSON, never a rowset.
+        if (answer.path("success").asBoolean() && data.has("rowset")) {
+            if (session.json()) {
+                resultFormats.add("json");
+            } else {
+                FakeArrow.toArrow((ObjectNode) data);
+                resultFormats.add("arrow");
+            }
+        }
+        return answer;
+    }
+
+    private ObjectNode statement(Session session, String text) {
         String verb = text.split("\\s+")[0].toUpperCase(Locale.ROOT);
         try {
+            if (session.inTransaction) {
+                Matcher dml = LOCKING_DML.matcher(text);
+                if (dml.matches()) {
+                    String table = unquotedName(dml.group(1));
+                    ObjectNode refused =
+                            locks.computeIfAbsent(table, t -> new TableLock()).acquire(session, table);
+                    if (refused != null) {
+                        return refused;
+                    }
+                }
+            }
             return switch (verb) {
                 case "PUT" -> put(text);
-                case "COPY" -> new FakeCopy(this, session.connection, database).run(text);
+                case "COPY" -> copy(session, text);
                 case "REMOVE" -> remove(text);
+                case "LIST" -> list(text);
+                case "ALTER" -> alterSession(session, text);
                 case "BEGIN", "COMMIT", "ROLLBACK" -> {
                     session.execute(verb.equals("BEGIN") ? "BEGIN TRANSACTION" : verb);
+                    if (verb.equals("BEGIN")) {
+                        session.inTransaction = true;
+                    } else {
+                        session.end(verb.equals("COMMIT"));
+                    }
                     yield status(TCL, "Statement executed successfully.");
                 }
                 case "DELETE" -> {
@@ -425,10 +597,42 @@ public final class SnowflakeFake implements AutoCloseable {
                 }
             };
         } catch (FakeCopy.DataError e) {
-            return error(e.code, "22018", e.getMessage());
+            return error(e.code, e.sqlState, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error("000604", "57014", "SQL execution canceled");
         } catch (SQLException e) {
             return error("001003", "42000", "SQL compilation error:\n" + e.getMessage());
         }
+    }
+
+    private ObjectNode copy(Session session, String text) throws SQLException, InterruptedException {
+        if (!copyTime.isZero()) {
+            Thread.sleep(copyTime.toMillis());
+        }
+        FakeCopy copy = new FakeCopy(this, session.connection, database);
+        String table = unquotedName(
+                text.substring("COPY INTO ".length(), text.indexOf('(')).strip());
+        ObjectNode answer = copy.run(text, loadMetadata.getOrDefault(table, Map.of()));
+        session.loaded(table, copy.loaded());
+        return answer;
+    }
+
+    /** {@code ALTER SESSION SET <parameter> = <value>}: the session keeps it (e.g. JDBC_QUERY_RESULT_FORMAT). */
+    private ObjectNode alterSession(Session session, String text) throws SQLException {
+        Matcher m = ALTER_SESSION.matcher(text);
+        if (!m.matches()) {
+            session.execute(FakeSql.toStandardLiterals(text));
+            return status(DDL, "Statement executed successfully.");
+        }
+        session.parameters.put(m.group(1).toUpperCase(Locale.ROOT), m.group(2).strip());
+        return status(DDL, "Statement executed successfully.");
+    }
+
+    private static String unquotedName(String qualified) {
+        String[] parts = qualified.split("\\.");
+        String last = parts[parts.length - 1].strip();
+        return last.startsWith("\"") ? last.substring(1, last.length() - 1) : last.toUpperCase(Locale.ROOT);
     }
 
     private ObjectNode put(String sql) {
@@ -466,26 +670,85 @@ public final class SnowflakeFake implements AutoCloseable {
         return success(data);
     }
 
+    /**
+     * {@code REMOVE @stage/path} removes every file whose path in the stage starts with {@code path}, as a string
+     * (docs "REMOVE": the path is a prefix; {@code @st/a} also removes {@code @st/ab/c}).
+     */
     private ObjectNode remove(String sql) {
         Matcher m = REMOVE_COMMAND.matcher(sql);
         if (!m.matches()) {
             return error("001003", "42000", "SQL compilation error: bad REMOVE");
         }
-        Path folder = stageFolder(m.group(1));
         List<List<String>> removed = new ArrayList<>();
-        if (Files.exists(folder)) {
-            try (Stream<Path> files = Files.walk(folder)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    if (Files.isRegularFile(p)) {
-                        removed.add(List.of(stageRoot.relativize(p).toString(), "removed"));
-                    }
-                    Files.delete(p);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        try {
+            for (Path p : filesUnder(m.group(1))) {
+                removed.add(List.of(stageRoot.relativize(p).toString(), "removed"));
+                Files.delete(p);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return rows(REMOVE, List.of(column("name", "text"), column("result", "text")), removed);
+    }
+
+    /**
+     * {@code LIST @stage/path}: the files under the prefix with Snowflake's columns {@code name} (stage name in
+     * lower case, then the path), {@code size}, {@code md5}, {@code last_modified} (RFC 1123, GMT) (docs "LIST").
+     */
+    private ObjectNode list(String sql) {
+        Matcher m = LIST_COMMAND.matcher(sql);
+        if (!m.matches()) {
+            return error("001003", "42000", "SQL compilation error: bad LIST");
+        }
+        Path base = stageBase(m.group(1));
+        String stage = stageName(m.group(1)).toLowerCase(Locale.ROOT);
+        List<List<String>> rows = new ArrayList<>();
+        try {
+            for (Path p : filesUnder(m.group(1))) {
+                rows.add(List.of(
+                        stage + "/" + base.relativize(p).toString().replace('\\', '/'),
+                        Long.toString(Files.size(p)),
+                        md5(Files.readAllBytes(p)),
+                        LAST_MODIFIED.format(Files.getLastModifiedTime(p).toInstant())));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rows(
+                LIST,
+                List.of(
+                        column("name", "text"),
+                        column("size", "fixed"),
+                        column("md5", "text"),
+                        column("last_modified", "text")),
+                rows);
+    }
+
+    /** The files of the stage whose path starts with the reference's path, compared as strings. */
+    private List<Path> filesUnder(String reference) {
+        Path base = stageBase(reference);
+        String prefix = stagePathOf(reference);
+        if (!Files.isDirectory(base)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(base)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p ->
+                            base.relativize(p).toString().replace('\\', '/').startsWith(prefix))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String md5(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ObjectNode select(Session session, String sql) throws SQLException {
@@ -520,22 +783,41 @@ public final class SnowflakeFake implements AutoCloseable {
 
     /** The folder a stage reference ({@code @"DB"."S"."STAGE"/path} or {@code @STAGE/path}) points at. */
     Path stageFolder(String reference) {
+        String path = stagePathOf(reference);
+        Path base = stageBase(reference);
+        return path.isEmpty() ? base : base.resolve(path);
+    }
+
+    /** The folder backing the stage a reference names. */
+    Path stageBase(String reference) {
+        String stage = stageName(reference);
+        return externalStages.getOrDefault(stage, stageRoot.resolve(stage));
+    }
+
+    /** The path part of a stage reference, exactly as written ({@code @"S"/loads/x/} → {@code loads/x/}). */
+    static String stagePathOf(String reference) {
         String ref = reference.startsWith("@") ? reference.substring(1) : reference;
-        int slash = -1;
         boolean quoted = false;
         for (int i = 0; i < ref.length(); i++) {
             char c = ref.charAt(i);
             if (c == '"') {
                 quoted = !quoted;
             } else if (c == '/' && !quoted) {
-                slash = i;
-                break;
+                return ref.substring(i + 1);
             }
         }
-        String path = slash < 0 ? "" : ref.substring(slash + 1);
-        String stage = stageName(reference);
-        Path base = externalStages.getOrDefault(stage, stageRoot.resolve(stage));
-        return path.isEmpty() ? base : base.resolve(path);
+        return "";
+    }
+
+    /**
+     * The file a COPY's {@code FILES} entry names: the stage path and the entry glued as strings, as Snowflake
+     * does ({@code @st/dir FILES = ('g')} reads {@code dirg}; docs "COPY INTO <table>", FILES: paths are
+     * relative to the location, no separator added). Null when the name leaves the stage.
+     */
+    Path stageFile(String reference, String file) {
+        Path base = stageBase(reference);
+        Path path = base.resolve(stagePathOf(reference) + file).normalize();
+        return path.startsWith(base) ? path : null;
     }
 
     private static String stageName(String reference) {
@@ -587,7 +869,13 @@ public final class SnowflakeFake implements AutoCloseable {
         ArrayNode rowset = data.putArray("rowset");
         for (List<String> row : rows) {
             ArrayNode r = rowset.addArray();
-            row.forEach(r::add);
+            for (String value : row) {
+                if (value == null) {
+                    r.addNull();
+                } else {
+                    r.add(value);
+                }
+            }
         }
         data.put("total", rows.size());
         data.put("returned", rows.size());
@@ -632,26 +920,91 @@ public final class SnowflakeFake implements AutoCloseable {
     private enum FaultKind {
         HTTP,
         SESSION_EXPIRED,
-        COMPILATION
+        COMPILATION,
+        FAILURE
     }
 
     private static final class Fault {
         final String prefix;
         final FaultKind kind;
         final int status;
+        final Failure failure;
         int remaining;
 
-        Fault(String prefix, int times, FaultKind kind, int status) {
+        Fault(String prefix, int times, FaultKind kind, int status, Failure failure) {
             this.prefix = prefix;
             this.remaining = times;
             this.kind = kind;
             this.status = status;
+            this.failure = failure;
+        }
+    }
+
+    /**
+     * A table's lock: DELETE, UPDATE and MERGE take it and hold it until their transaction commits or rolls back
+     * (docs "Transactions", resource locking); a statement of another transaction waits for it, up to the session's
+     * LOCK_TIMEOUT, and when 20 already wait it fails at once with 000625.
+     */
+    private final class TableLock {
+        Session holder;
+        int waiters;
+
+        synchronized ObjectNode acquire(Session session, String table) throws InterruptedException {
+            if (holder == null || holder == session) {
+                holder = session;
+                session.locks.add(this);
+                return null;
+            }
+            if (waiters >= MAX_LOCK_WAITERS) {
+                lockQueueRejections.incrementAndGet();
+                return error(
+                        "000625",
+                        "57014",
+                        "Statement '" + UUID.randomUUID() + "' has locked table '" + table + "' in transaction "
+                                + holder.hashCode() + " and this lock has not yet been released.\nYour statement '"
+                                + UUID.randomUUID() + "' was aborted because the number of waiters for this lock"
+                                + " exceeds the 20 statements limit.");
+            }
+            waiters++;
+            mostLockWaiters.accumulateAndGet(waiters, Math::max);
+            long deadline = System.nanoTime() + session.lockTimeout().toNanos();
+            try {
+                while (holder != null && holder != session) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        // Snowflake's text for a lock wait that outlived LOCK_TIMEOUT, same code and state.
+                        return error(
+                                "000625",
+                                "57014",
+                                "Statement has locked table '" + table + "' in transaction " + holder.hashCode()
+                                        + " and this lock has not yet been released. Your statement was aborted"
+                                        + " because the lock wait exceeded LOCK_TIMEOUT.");
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+                holder = session;
+                session.locks.add(this);
+                return null;
+            } finally {
+                waiters--;
+            }
+        }
+
+        synchronized void release(Session session) {
+            if (holder == session) {
+                holder = null;
+                notifyAll();
+            }
         }
     }
 
     /** One Snowflake session: its own DuckDB connection, so its explicit transaction is its own. */
     private final class Session {
         final Connection connection;
+        final Map<String, String> parameters = new ConcurrentHashMap<>();
+        final List<TableLock> locks = new CopyOnWriteArrayList<>();
+        final Map<String, Map<String, String>> pendingLoads = new ConcurrentHashMap<>();
+        volatile boolean inTransaction;
 
         Session() {
             try {
@@ -673,7 +1026,50 @@ public final class SnowflakeFake implements AutoCloseable {
             }
         }
 
+        boolean json() {
+            return "JSON".equalsIgnoreCase(parameters.get("JDBC_QUERY_RESULT_FORMAT"));
+        }
+
+        Duration lockTimeout() {
+            String value = parameters.get("LOCK_TIMEOUT");
+            return Duration.ofSeconds(value == null ? DEFAULT_LOCK_TIMEOUT_SECONDS : Long.parseLong(value));
+        }
+
+        /**
+         * Files a COPY loaded: load metadata of the table once the transaction commits (at once outside one), gone
+         * with a rollback — Snowflake records load metadata with the committed load (docs "Loading using the load
+         * metadata": a table remembers the files it loaded for 64 days).
+         */
+        void loaded(String table, Map<String, String> files) {
+            if (inTransaction) {
+                pendingLoads
+                        .computeIfAbsent(table, t -> new ConcurrentHashMap<>())
+                        .putAll(files);
+            } else {
+                loadMetadata
+                        .computeIfAbsent(table, t -> new ConcurrentHashMap<>())
+                        .putAll(files);
+            }
+        }
+
+        /** COMMIT or ROLLBACK: load metadata kept or dropped, every table lock released. */
+        void end(boolean commit) {
+            if (commit) {
+                pendingLoads.forEach((table, files) -> loadMetadata
+                        .computeIfAbsent(table, t -> new ConcurrentHashMap<>())
+                        .putAll(files));
+            }
+            pendingLoads.clear();
+            inTransaction = false;
+            for (TableLock lock : locks) {
+                lock.release(this);
+            }
+            locks.clear();
+        }
+
         void close() {
+            // a session that ends rolls back its open transaction and so releases its locks
+            end(false);
             try {
                 if (!connection.isClosed()) {
                     connection.close();
