@@ -227,7 +227,7 @@ class SnowflakeEndToEndTest {
         assertThat(load.rowsLoaded()).isEqualTo(3L);
         assertThat(load.attempts()).isEqualTo(1);
         assertThat(rows(load.id())).isEqualTo(3);
-        String prefix = STAGE + "/loads/" + load.id();
+        String prefix = STAGE + "/loads/" + load.id() + "/1";
         assertThat(fake.statements()).contains("put file:///tmp/placeholder " + prefix + " overwrite=true");
         assertThat(fake.statements("COPY").stream()
                         .filter(sql -> sql.contains(load.id().toString())))
