@@ -3,13 +3,17 @@ package io.snowhook.warehouse.snowflake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.LoadMode;
 import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.SourceFileNotFound;
 import io.snowhook.warehouse.Staging;
-import io.snowhook.warehouse.WarehouseFailure;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -205,7 +209,7 @@ class SnowflakeLiveTest {
     }
 
     @Test
-    void aMissingExternalBlobIsAFailureNotAnEmptySuccess() {
+    void aMissingExternalBlobIsBlobNotFound() {
         Assumptions.assumeTrue(
                 !properties.externalStages().isEmpty(),
                 "no external stage: set SNOWFLAKE_EXTERNAL_STAGE (and SNOWFLAKE_EXTERNAL_CONTAINER) to run it");
@@ -221,6 +225,72 @@ class SnowflakeLiveTest {
                 LoadMode.APPEND,
                 Staging.EXTERNAL);
 
-        assertThatThrownBy(() -> warehouse.load(missing, null)).isInstanceOf(WarehouseFailure.class);
+        // Snowflake raises 091016 for a FILES entry that is not there
+        assertThatThrownBy(() -> warehouse.load(missing, null))
+                .isInstanceOf(SourceFileNotFound.class)
+                .hasMessageStartingWith("blob not found");
+    }
+
+    /**
+     * The external stage's container, written through its connection string ({@code
+     * SNOWFLAKE_EXTERNAL_CONNECTION_STRING}), so a test can put blobs where the external stage reads them.
+     */
+    static BlobContainerClient externalContainer() {
+        String connection = System.getenv("SNOWFLAKE_EXTERNAL_CONNECTION_STRING");
+        Assumptions.assumeTrue(
+                !properties.externalStages().isEmpty() && connection != null,
+                "no writable external container: set SNOWFLAKE_EXTERNAL_STAGE, SNOWFLAKE_EXTERNAL_CONTAINER and"
+                        + " SNOWFLAKE_EXTERNAL_CONNECTION_STRING to run it");
+        return new BlobServiceClientBuilder()
+                .connectionString(connection)
+                .buildClient()
+                .getBlobContainerClient(
+                        properties.externalStages().keySet().iterator().next());
+    }
+
+    static FileLoad external(BlobContainerClient container, String name, String content) {
+        String etag = container
+                .getBlobClient(PREFIX + name)
+                .uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromString(content)), null, null)
+                .getValue()
+                .getETag()
+                .replace("\"", "");
+        return new FileLoad(
+                UUID.randomUUID(),
+                "live",
+                container.getBlobContainerName(),
+                PREFIX + name,
+                etag,
+                content.length(),
+                "ORDERS",
+                FileFormat.CSV,
+                LoadMode.APPEND,
+                Staging.EXTERNAL);
+    }
+
+    @Test
+    void loadsStraightFromTheExternalStage() throws SQLException {
+        BlobContainerClient container = externalContainer();
+        FileLoad file = external(container, "external.csv", HEADER + ROW + ROW.replace("o1", "o2"));
+        try {
+            assertThat(warehouse.load(file, null)).isEqualTo(new LoadResult(2, 2));
+            assertThat(rows(file.sourceBlob())).containsExactly("o1", "o2");
+        } finally {
+            container.getBlobClient(file.blobName()).deleteIfExists();
+        }
+    }
+
+    @Test
+    void loadsHostileBlobNamesThroughTheExternalStageAsTheyAre() throws SQLException {
+        BlobContainerClient container = externalContainer();
+        for (String name : List.of("o'brien's day.csv", "x'); DROP TABLE ORDERS; --.csv", "fabrik-\u00fc/\u65e5.csv")) {
+            FileLoad file = external(container, name, HEADER + ROW);
+            try {
+                warehouse.load(file, null);
+                assertThat(rows(file.sourceBlob())).as(name).containsExactly("o1");
+            } finally {
+                container.getBlobClient(file.blobName()).deleteIfExists();
+            }
+        }
     }
 }
