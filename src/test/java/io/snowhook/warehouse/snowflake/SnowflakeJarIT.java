@@ -58,6 +58,7 @@ class SnowflakeJarIT {
             settings.put("server.address", "127.0.0.1");
             settings.put("server.port", port);
             settings.put("management.server.port", freePort());
+            settings.put("management.server.address", "127.0.0.1");
             settings.put("spring.datasource.url", "jdbc:h2:file:" + work.resolve("ledger") + ";AUTO_SERVER=FALSE");
             settings.put("snowhook.loads.poll-interval", "100ms");
             settings.put("snowhook.routes[0].prefix", "orders/");
