@@ -3,9 +3,15 @@
 # snowhook container image. Build: docker build -t snowhook .
 # No HEALTHCHECK: Kubernetes probes /actuator/health/liveness and /readiness on the management port 8081
 # (deploy/deployment.yaml).
+#
+# The base images are build arguments, so that a mirror or a locally made base needs no edit here
+# (scripts/image.sh builds with Debian bases made by debootstrap): the build stage needs a JDK 17+ and a
+# shell; the runtime stage a JRE 17+, groupadd/useradd and sleep (the Deployment's preStop hook).
+ARG BUILD_IMAGE=eclipse-temurin:17-jdk
+ARG RUNTIME_IMAGE=eclipse-temurin:25-jre
 
 # --- build: the same Maven build as the README, with the project's own wrapper --------------------------
-FROM eclipse-temurin:17-jdk AS build
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /workspace
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
@@ -19,10 +25,15 @@ RUN java -Djarmode=tools -jar target/snowhook.jar extract --layers --launcher --
 # --- runtime: a JRE only, no build tools, no shell needed by the application -----------------------------
 # The newest LTS JRE runs the Java 17 bytecode; from Java 24 on, virtual threads no longer pin their
 # carrier thread inside synchronized blocks (JDBC drivers use them), so they are safe to switch on.
-FROM eclipse-temurin:25-jre
+FROM ${RUNTIME_IMAGE}
 WORKDIR /app
-# A fixed numeric non-root user, so that Kubernetes' runAsNonRoot can verify it without a passwd lookup.
-RUN groupadd --system --gid 10001 snowhook && useradd --system --uid 10001 --gid 10001 --no-create-home snowhook
+# A fixed numeric non-root user, so that Kubernetes' runAsNonRoot can verify it without a passwd lookup. Its
+# home is /tmp, the one path that is writable on a read-only root (the Snowflake driver keeps a cache there).
+# /app/data holds the embedded defaults' files (the H2 load store, the DuckDB warehouse and its stage):
+# owned by that user, and a volume, so that the image starts on its defaults even with a read-only root.
+RUN groupadd --system --gid 10001 snowhook \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /tmp --no-create-home snowhook \
+    && mkdir /app/data && chown 10001:10001 /app/data
 COPY --from=build /workspace/extracted/dependencies/ ./
 COPY --from=build /workspace/extracted/spring-boot-loader/ ./
 COPY --from=build /workspace/extracted/snapshot-dependencies/ ./
@@ -35,7 +46,9 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djav
     SERVER_ADDRESS=0.0.0.0 \
     SERVER_PORT=8080 \
     MANAGEMENT_SERVER_ADDRESS=0.0.0.0 \
-    MANAGEMENT_SERVER_PORT=8081
+    MANAGEMENT_SERVER_PORT=8081 \
+    HOME=/tmp
 # 8080: the API (POST /events…); 8081: the actuator (health probes, Prometheus), with threads of its own.
 EXPOSE 8080 8081
+VOLUME ["/app/data"]
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -32,6 +33,9 @@ class DockerfileIT {
     static final Path PROJECT = Path.of("").toAbsolutePath();
 
     static List<Stage> stages;
+
+    /** The build arguments declared before the first stage, with their defaults: the base images. */
+    static Map<String, String> buildArguments = new LinkedHashMap<>();
 
     record Stage(String from, String name, List<String> instructions) {
 
@@ -53,13 +57,50 @@ class DockerfileIT {
             if (instruction.isEmpty() || instruction.startsWith("#")) {
                 continue;
             }
+            if (current == null && instruction.regionMatches(true, 0, "ARG ", 0, 4)) {
+                // An ARG before the first FROM: a base image's build argument, with its default.
+                String[] argument = instruction.substring(4).strip().split("=", 2);
+                if (argument.length == 2) {
+                    buildArguments.put(argument[0], argument[1]);
+                }
+                continue;
+            }
             if (instruction.regionMatches(true, 0, "FROM ", 0, 5)) {
                 String[] words = instruction.split("\\s+");
-                current = new Stage(words[1], words.length > 3 ? words[3] : "", new ArrayList<>());
+                current = new Stage(baseImage(words[1]), words.length > 3 ? words[3] : "", new ArrayList<>());
                 stages.add(current);
             }
             current.instructions().add(instruction.replaceAll("\\s+", " "));
         }
+    }
+
+    /** A FROM's image, {@code ${NAME}} resolved to the build argument's default (what a plain build uses). */
+    static String baseImage(String from) {
+        Matcher argument = Pattern.compile("\\$\\{?(\\w+)}?").matcher(from);
+        if (!argument.matches()) {
+            return from;
+        }
+        assertThat(buildArguments).as("the build argument " + from).containsKey(argument.group(1));
+        return buildArguments.get(argument.group(1));
+    }
+
+    @Test
+    void baseImagesAreBuildArgumentsDefaultingToTemurin() {
+        assertThat(buildArguments)
+                .containsEntry("BUILD_IMAGE", "eclipse-temurin:17-jdk")
+                .containsEntry("RUNTIME_IMAGE", "eclipse-temurin:25-jre");
+        assertThat(build().from()).isEqualTo("eclipse-temurin:17-jdk");
+        assertThat(runtime().from()).isEqualTo("eclipse-temurin:25-jre");
+    }
+
+    @Test
+    void runtimeHasAWritableDataVolumeOwnedByItsUserAndAHomeOnTmp() {
+        String user = runtime().all("USER").get(0).split(":")[0];
+        assertThat(runtime().all("RUN"))
+                .anySatisfy(run -> assertThat(run).contains("mkdir /app/data").contains("chown " + user + ":"));
+        assertThat(runtime().all("VOLUME")).containsExactly("[\"/app/data\"]");
+        assertThat(String.join(" ", runtime().all("ENV"))).contains("HOME=/tmp");
+        assertThat(runtime().all("WORKDIR")).containsExactly("/app");
     }
 
     Stage build() {
