@@ -173,11 +173,11 @@ class ArgoSensorTest {
 
     /** The value the Sensor's secret holds: its template, with the token this test configures. */
     static String secretValue(String secret, String key) throws IOException {
-        Map<String, Object> template = YamlDocuments.read(PROJECT.resolve("deploy/argo-secrets.example.yaml")).stream()
+        Map<String, Object> template = YamlDocuments.read(PROJECT.resolve("deploy/examples/argo-secrets.yaml")).stream()
                 .filter(d -> d.get("kind").equals("Secret")
                         && map(d, "metadata").get("name").equals(secret))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("deploy/argo-secrets.example.yaml has no Secret " + secret));
+                .orElseThrow(() -> new AssertionError("deploy/examples/argo-secrets.yaml has no Secret " + secret));
         String value = (String) map(template, "stringData").get(key);
         assertThat(value).as("the secure header's value").startsWith("Bearer ");
         return value.replace("CHANGE-ME", INTAKE_TOKEN);

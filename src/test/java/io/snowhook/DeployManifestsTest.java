@@ -3,18 +3,23 @@ package io.snowhook;
 import static io.snowhook.support.YamlDocuments.list;
 import static io.snowhook.support.YamlDocuments.map;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.snowhook.blob.StorageProperties;
 import io.snowhook.routing.Route;
+import io.snowhook.support.KubernetesSchemas;
+import io.snowhook.support.Manifests;
 import io.snowhook.support.YamlDocuments;
 import io.snowhook.warehouse.WarehouseProperties;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,24 +33,32 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The Kubernetes manifests in {@code deploy/}: the kinds a deployment needs, wired to each other and to the image. */
+/**
+ * The Kubernetes manifests in {@code deploy/} (what {@code kubectl apply -k deploy/} creates) and the secret
+ * templates in {@code deploy/examples/}: valid against Kubernetes' own schemas, the kinds a deployment needs,
+ * wired to each other, to the image and to the Argo Sensor.
+ */
 class DeployManifestsTest {
 
-    static final Path DEPLOY = Path.of("deploy").toAbsolutePath();
+    static final Path DEPLOY = Manifests.DEPLOY;
+
+    static final KubernetesSchemas SCHEMAS = KubernetesSchemas.load();
+
+    /** What {@code kubectl apply -k deploy/} creates. */
+    static List<Map<String, Object>> listed;
 
     static Map<String, List<Map<String, Object>>> byKind;
 
     @BeforeAll
     static void load() throws IOException {
+        listed = Manifests.listedObjects();
         byKind = new HashMap<>();
-        try (Stream<Path> files = Files.list(DEPLOY)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-                for (Map<String, Object> manifest : YamlDocuments.read(file)) {
-                    assertThat(manifest).as(file.getFileName().toString()).containsKeys("apiVersion", "kind");
-                    byKind.computeIfAbsent((String) manifest.get("kind"), k -> new ArrayList<>())
-                            .add(manifest);
-                }
-            }
+        byKind.computeIfAbsent("Kustomization", k -> new ArrayList<>()).add(Manifests.kustomization());
+        for (Map<String, Object> manifest : Stream.concat(listed.stream(), Manifests.exampleObjects().stream())
+                .toList()) {
+            assertThat(manifest).containsKeys("apiVersion", "kind");
+            byKind.computeIfAbsent((String) manifest.get("kind"), k -> new ArrayList<>())
+                    .add(manifest);
         }
     }
 
@@ -71,6 +84,160 @@ class DeployManifestsTest {
                 .isNotEmpty()
                 .allSatisfy(r -> assertThat(DEPLOY.resolve((String) r)).isRegularFile());
         assertThat(resources).noneSatisfy(r -> assertThat((String) r).contains("secret"));
+        assertThat(listed).noneSatisfy(o -> assertThat(o.get("kind")).isEqualTo("Secret"));
+    }
+
+    @Test
+    void keepsTheSecretTemplatesOutOfWhatKubectlAppliesFromDeploy() {
+        // `kubectl apply -f deploy/` reads the files directly in deploy/: none may hold a Secret, so that a
+        // placeholder can never overwrite a real secret; every one of them is in the kustomization.
+        List<String> files = Manifests.yamlFiles(DEPLOY).stream()
+                .map(f -> f.getFileName().toString())
+                .filter(f -> !f.equals("kustomization.yaml"))
+                .toList();
+        assertThat(Manifests.listedResources()).containsExactlyInAnyOrderElementsOf(files);
+        assertThat(Manifests.exampleObjects())
+                .isNotEmpty()
+                .allSatisfy(o -> assertThat(o.get("kind")).isEqualTo("Secret"));
+    }
+
+    @Test
+    void everyObjectIsValidAgainstTheKubernetesSchemasOfItsKind() {
+        List<Map<String, Object>> objects = new ArrayList<>(listed);
+        objects.addAll(Manifests.exampleObjects());
+        assertThat(objects).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(objects.stream().flatMap(o -> SCHEMAS.validate(o).stream()))
+                .as("deploy/ against Kubernetes %s schemas", KubernetesSchemas.VERSION)
+                .isEmpty();
+    }
+
+    @Test
+    void whatKustomizeRendersIsValidAgainstTheKubernetesSchemas() throws Exception {
+        Optional<List<Map<String, Object>>> rendered = kustomize();
+        assumeTrue(rendered.isPresent(), "kubectl is not on the PATH: the rendered manifests are not checked");
+        assertThat(rendered.get())
+                .extracting(o -> o.get("kind") + "/" + map(o, "metadata").get("name"))
+                .containsExactlyInAnyOrderElementsOf(listed.stream()
+                        .map(o -> o.get("kind") + "/" + map(o, "metadata").get("name"))
+                        .toList());
+        assertThat(rendered.get().stream().flatMap(o -> SCHEMAS.validate(o).stream()))
+                .isEmpty();
+        assertThat(rendered.get())
+                .filteredOn(o -> !o.get("kind").equals("Namespace"))
+                .allSatisfy(o -> assertThat(map(o, "metadata").get("namespace"))
+                        .isEqualTo(one("Kustomization").get("namespace")));
+    }
+
+    @Test
+    void schemaValidationCatchesATypoAWrongTypeAndAnUnknownKind() {
+        Map<String, Object> typo = Manifests.one(Manifests.listedObjects(), "Deployment", "snowhook");
+        Map<String, Object> probe =
+                map(map(list(Manifests.podSpec(typo), "containers").get(0), "livenessProbe"), "httpGet");
+        probe.put("paht", probe.remove("path"));
+        assertThat(SCHEMAS.validate(typo)).singleElement().asString().contains("paht");
+
+        Map<String, Object> wrongType = Manifests.one(Manifests.listedObjects(), "Deployment", "snowhook");
+        map(wrongType, "spec").put("replicas", "two");
+        assertThat(SCHEMAS.validate(wrongType)).singleElement().asString().contains("replicas");
+
+        Map<String, Object> unknown = new HashMap<>(Map.of("apiVersion", "apps/v1beta1", "kind", "Deployment"));
+        assertThat(SCHEMAS.validate(unknown)).singleElement().asString().contains("no Kubernetes");
+    }
+
+    @Test
+    void probesAskTheManagementPortForHealthGroupsThatAnswer() {
+        Map<String, Object> container = Manifests.snowhookContainer(listed);
+        int management = Manifests.managementPort(listed, container);
+        String basePath = Manifests.containerProperty(listed, container, "management.endpoints.web.base-path")
+                .orElse("/actuator");
+        assertThat(Manifests.imageProperty("management.endpoint.health.probes.enabled"))
+                .contains("true");
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            Map<String, Object> httpGet = map(map(container, probe), "httpGet");
+            assertThat(Manifests.containerPort(container, httpGet.get("port")))
+                    .as("%s's port", probe)
+                    .isEqualTo(management);
+            String group = probe.equals("readinessProbe") ? "readiness" : "liveness";
+            assertThat(httpGet.get("path")).as("%s's path", probe).isEqualTo(basePath + "/health/" + group);
+            assertThat(Manifests.applicationProperty("management.endpoint.health.group." + group + ".include"))
+                    .as("the %s health group", group)
+                    .isPresent();
+        }
+    }
+
+    @Test
+    void pinsEveryImageToATag() {
+        List<Map<String, Object>> containers = new ArrayList<>();
+        for (String kind : List.of("Deployment", "StatefulSet")) {
+            byKind.get(kind).forEach(w -> containers.addAll(list(Manifests.podSpec(w), "containers")));
+        }
+        assertThat(containers)
+                .allSatisfy(c -> assertThat((String) c.get("image"))
+                        .matches("[^:@]+(:[\\w][\\w.-]*)?(@sha256:[0-9a-f]{64})?")
+                        .satisfiesAnyOf(
+                                i -> assertThat(i).contains("@sha256:"),
+                                i -> assertThat(i)
+                                        .containsPattern(":[\\w][\\w.-]*$")
+                                        .doesNotEndWith(":latest")));
+        assertThat((String) Manifests.snowhookContainer(listed).get("image"))
+                .as("snowhook's image: a release tag")
+                .containsPattern(":\\d+\\.\\d+\\.\\d+$");
+    }
+
+    @Test
+    void sensorPostsToTheServiceItsNamespaceAndItsPort() throws IOException {
+        String url = sensorUrl();
+        Matcher m = Pattern.compile("http://([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.cluster\\.local:(\\d+)(/\\S*)")
+                .matcher(url);
+        assertThat(m.matches())
+                .as("the Sensor's URL %s: http://<service>.<namespace>.svc.cluster.local:<port>/…", url)
+                .isTrue();
+        Map<String, Object> service = Manifests.one(listed, "Service", m.group(1));
+        assertThat(map(service, "metadata").get("namespace"))
+                .as("the Service's namespace")
+                .isEqualTo(m.group(2));
+        Map<String, Object> port = list(map(service, "spec"), "ports").stream()
+                .filter(p -> p.get("port").equals(Integer.parseInt(m.group(3))))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("Service " + m.group(1) + " has no port " + m.group(3)));
+        Map<String, Object> container = Manifests.snowhookContainer(listed);
+        assertThat(map(map(service, "spec"), "selector"))
+                .isEqualTo(map(map(map(deployment(), "spec"), "selector"), "matchLabels"));
+        assertThat(Manifests.containerPort(container, port.getOrDefault("targetPort", port.get("port"))))
+                .as("the Service port's target: snowhook's server port")
+                .isEqualTo(Manifests.serverPort(listed, container));
+        assertThat(m.group(4)).isEqualTo("/events");
+    }
+
+    /** The URL of the Sensor's HTTP trigger in argo-sensor.yaml. */
+    static String sensorUrl() throws IOException {
+        Map<String, Object> sensor = YamlDocuments.read(Manifests.PROJECT.resolve("argo-sensor.yaml")).stream()
+                .filter(d -> d.get("kind").equals("Sensor"))
+                .findFirst()
+                .orElseThrow();
+        return (String) map(map(list(map(sensor, "spec"), "triggers").get(0), "template"), "http")
+                .get("url");
+    }
+
+    /** {@code kubectl kustomize deploy/}, where kubectl is installed. */
+    static Optional<List<Map<String, Object>>> kustomize() throws Exception {
+        Process kubectl;
+        try {
+            kubectl = new ProcessBuilder("kubectl", "kustomize", DEPLOY.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException notInstalled) {
+            return Optional.empty();
+        }
+        String yaml = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor()).as("kubectl kustomize deploy/").isZero();
+        Path rendered = Files.createTempFile("snowhook-kustomize", ".yaml");
+        try {
+            Files.writeString(rendered, yaml);
+            return Optional.of(YamlDocuments.read(rendered));
+        } finally {
+            Files.delete(rendered);
+        }
     }
 
     @Test
