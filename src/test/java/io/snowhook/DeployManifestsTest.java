@@ -171,14 +171,18 @@ class DeployManifestsTest {
         for (String kind : List.of("Deployment", "StatefulSet")) {
             byKind.get(kind).forEach(w -> containers.addAll(list(Manifests.podSpec(w), "containers")));
         }
-        assertThat(containers)
-                .allSatisfy(c -> assertThat((String) c.get("image"))
-                        .matches("[^:@]+(:[\\w][\\w.-]*)?(@sha256:[0-9a-f]{64})?")
-                        .satisfiesAnyOf(
-                                i -> assertThat(i).contains("@sha256:"),
-                                i -> assertThat(i)
-                                        .containsPattern(":[\\w][\\w.-]*$")
-                                        .doesNotEndWith(":latest")));
+        // [registry[:port]/]repository[:tag][@sha256:digest]: the tag follows the last ':' after the last '/'.
+        Pattern pinned =
+                Pattern.compile("(?:[^@]*/)?[^/:@]+(:(?<tag>[\\w][\\w.-]{0,127}))?(?<digest>@sha256:[0-9a-f]{64})?");
+        assertThat(containers).allSatisfy(c -> {
+            Matcher image = pinned.matcher((String) c.get("image"));
+            assertThat(image.matches()).as("image reference %s", c.get("image")).isTrue();
+            assertThat(image.group("digest") != null
+                            || (image.group("tag") != null
+                                    && !image.group("tag").equals("latest")))
+                    .as("%s is pinned to a tag other than latest, or a digest", c.get("image"))
+                    .isTrue();
+        });
         assertThat((String) Manifests.snowhookContainer(listed).get("image"))
                 .as("snowhook's image: a release tag")
                 .containsPattern(":\\d+\\.\\d+\\.\\d+$");
