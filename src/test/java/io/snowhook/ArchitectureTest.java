@@ -15,7 +15,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Keeps the arrows of docs/architecture.md pointing one way: {@code intake → loads → {routing, blob,
- * warehouse}}, routing uses warehouse's enums, everybody may use {@code system}.
+ * warehouse}} and {@code sweep → {loads, blob, routing}}, routing uses warehouse's enums, everybody may use {@code system}.
  */
 @AnalyzeClasses(packages = "io.snowhook", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -39,12 +39,21 @@ class ArchitectureTest {
             .because("the status API is an outer layer of loads: it uses LoadService, nobody uses it");
 
     @ArchTest
+    static final ArchRule nothingDependsOnSweeps = noClasses()
+            .that()
+            .resideOutsideOfPackage("io.snowhook.sweep..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.snowhook.sweep..")
+            .because("sweeps record loads through the ledger's service, like intake; nothing calls them");
+
+    @ArchTest
     static final ArchRule adaptersNeverDependOnTheLedgerOrIntake = noClasses()
             .that()
             .resideInAnyPackage("io.snowhook.blob..", "io.snowhook.warehouse..", "io.snowhook.routing..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("io.snowhook.loads..", "io.snowhook.intake..")
+            .resideInAnyPackage("io.snowhook.loads..", "io.snowhook.intake..", "io.snowhook.sweep..")
             .because("blob, warehouse and routing are used by loads, never the other way round");
 
     @ArchTest
@@ -78,7 +87,8 @@ class ArchitectureTest {
                     "io.snowhook.loads..",
                     "io.snowhook.routing..",
                     "io.snowhook.blob..",
-                    "io.snowhook.warehouse..")
+                    "io.snowhook.warehouse..",
+                    "io.snowhook.sweep..")
             .because("every feature may use system, so system uses none of them")
             .allowEmptyShould(true);
 

@@ -80,7 +80,15 @@ class OpenApiContractTest {
         JsonNode contract =
                 JSON.valueToTree(new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(CONTRACT)));
         assertThat(contract.path("paths").propertyNames())
-                .contains("/events", "/loads", "/loads/{id}", "/loads/summary", "/loads/{id}/reingest", "/ingestions");
+                .contains(
+                        "/events",
+                        "/loads",
+                        "/loads/{id}",
+                        "/loads/summary",
+                        "/loads/{id}/reingest",
+                        "/ingestions",
+                        "/sweeps",
+                        "/sweeps/{id}");
         assertThat(contract.path("paths")
                         .path("/events")
                         .path("post")

@@ -1,14 +1,18 @@
 package io.snowhook.blob;
 
 import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.HttpClientOptions;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobItemProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.specialized.BlobInputStream;
 import com.azure.storage.common.policy.RequestRetryOptions;
@@ -16,6 +20,9 @@ import com.azure.storage.common.policy.RetryPolicyType;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -28,7 +35,7 @@ import org.springframework.stereotype.Component;
  * configured endpoint and credential — never from anything an event says.
  */
 @Component
-class AzureBlobSource implements BlobSource {
+class AzureBlobSource implements BlobSource, BlobListing {
 
     /**
      * One try per SDK call: the SDK's own retries would hide transient failures inside one attempt and
@@ -70,6 +77,41 @@ class AzureBlobSource implements BlobSource {
         String etag = unquoted(stream.getProperties().getETag());
         return new BlobContent(
                 new TranslatingStream(stream, id), stream.getProperties().getBlobSize(), etag);
+    }
+
+    /** Azure's flat List Blobs: one request per page, resumed from the opaque marker it returned. */
+    @Override
+    public BlobPage list(String account, String container, String prefix, @Nullable String continuation, int pageSize) {
+        BlobId where = new BlobId(account, container, prefix);
+        ListBlobsOptions options = new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(pageSize);
+        try {
+            Iterator<PagedResponse<BlobItem>> pages = containerOf(account, container)
+                    .listBlobs(options, continuation, null)
+                    .iterableByPage(pageSize)
+                    .iterator();
+            if (!pages.hasNext()) {
+                return new BlobPage(List.of(), null);
+            }
+            try (PagedResponse<BlobItem> page = pages.next()) {
+                List<ListedBlob> blobs = new ArrayList<>(page.getValue().size());
+                for (BlobItem item : page.getValue()) {
+                    BlobItemProperties p = item.getProperties();
+                    if (p == null || p.getETag() == null || p.getLastModified() == null) {
+                        continue;
+                    }
+                    blobs.add(new ListedBlob(
+                            item.getName(),
+                            unquoted(p.getETag()),
+                            p.getContentLength() == null ? 0 : p.getContentLength(),
+                            p.getLastModified().toInstant(),
+                            p.getContentType()));
+                }
+                String next = page.getContinuationToken();
+                return new BlobPage(blobs, next == null || next.isBlank() ? null : next);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw translate(e, where);
+        }
     }
 
     private static boolean exists(BlobClient blob, BlobId id) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,8 +99,8 @@ public class LoadService {
                 .filter(b -> !(isOtherType(b) && !accounts.allows(b.account(), b.container())))
                 .toList();
         blobs.forEach(this::checkAllowed);
-        List<Load> recorded = Objects.requireNonNull(
-                transaction.execute(tx -> blobs.stream().map(this::record).toList()));
+        List<Load> recorded = Objects.requireNonNull(transaction.execute(
+                tx -> blobs.stream().map(b -> record(b, LoadOrigin.EVENT, null)).toList()));
         // After the commit, so that of two requests recording versions of one blob concurrently, the pass of
         // the later commit sees both and the older queued version is superseded.
         List<Load> loads = recorded.stream()
@@ -118,6 +120,36 @@ public class LoadService {
 
     private static boolean isOtherType(IncomingBlob blob) {
         return blob.skipReason() != null && !BLOB_CREATED.equals(blob.eventType());
+    }
+
+    /**
+     * Records a blob version a sweep listed, exactly as an event for it would be recorded (allow-list,
+     * routing, dedupe by version: a sweep and an event for the same version give one load), with origin
+     * {@code SWEEP}. The blob's Last-Modified stands for the event time; it carries no sequencer.
+     *
+     * @throws io.snowhook.system.Problem as {@link #submit}
+     */
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
+    public Load recordSwept(IncomingBlob blob, UUID sweepId) {
+        checkAllowed(blob);
+        Load load = record(blob, LoadOrigin.SWEEP, sweepId);
+        if (load.status() == LoadStatus.QUEUED) {
+            events.publishEvent(new LoadsQueued(1));
+        }
+        return load;
+    }
+
+    /**
+     * The versions of the named blobs of one container that have a load in any state but {@code SKIPPED},
+     * from any origin: one query per call, so a sweep compares a whole page of its listing at once.
+     */
+    public List<KnownVersion> knownVersions(String account, String container, Collection<String> blobs) {
+        return store.knownVersions(account.toLowerCase(Locale.ROOT), container, blobs);
+    }
+
+    /** Counts the loads each of the given sweeps queued, by status (sweeps without loads are absent). */
+    public Map<UUID, Map<LoadStatus, Long>> countBySweep(Collection<UUID> sweeps) {
+        return store.countBySweep(sweeps);
     }
 
     /** @throws io.snowhook.system.Problem 404 {@code load-not-found} */
@@ -161,7 +193,8 @@ public class LoadService {
                 same ? original.sequencer() : null,
                 same ? original.size() : null,
                 same ? original.eventTime() : null,
-                original.id());
+                original.id(),
+                LoadOrigin.REINGEST);
         log.info(
                 "load {} queued to re-ingest load {} of blob {}/{}/{} (eTag {})",
                 load.id(),
@@ -293,7 +326,8 @@ public class LoadService {
                 version.map(Load::sequencer).orElse(null),
                 version.map(Load::size).orElse(null),
                 version.map(Load::eventTime).orElse(null),
-                previous.map(Load::id).orElse(null));
+                previous.map(Load::id).orElse(null),
+                LoadOrigin.INGESTION);
         log.info(
                 "load {} queued by ingestion of blob {}/{}/{} (eTag {}, repeats load {})",
                 load.id(),
@@ -374,7 +408,7 @@ public class LoadService {
         }
     }
 
-    private Load record(IncomingBlob in) {
+    private Load record(IncomingBlob in, LoadOrigin origin, @Nullable UUID sweepId) {
         if (in.eventId() != null) {
             Optional<Load> known = store.findByEventId(in.eventId());
             if (known.isPresent()) {
@@ -389,11 +423,12 @@ public class LoadService {
             }
         }
         if (in.skipReason() != null) {
-            return insertOrExisting(in, LoadStatus.SKIPPED, abbreviate(in.skipReason(), 2000), null, null);
+            return insertOrExisting(
+                    in, LoadStatus.SKIPPED, abbreviate(in.skipReason(), 2000), null, null, origin, sweepId);
         }
         Optional<Route> route = router.route(in.blobName());
         if (route.isEmpty()) {
-            return insertOrExisting(in, LoadStatus.SKIPPED, NO_ROUTE_REASON, null, null);
+            return insertOrExisting(in, LoadStatus.SKIPPED, NO_ROUTE_REASON, null, null, origin, sweepId);
         }
         String versionKey = in.etag() == null ? null : versionKey(in);
         if (versionKey != null) {
@@ -411,10 +446,11 @@ public class LoadService {
             }
         }
         Optional<Load> newer = newestVersion(in.account(), in.container(), in.blobName())
-                .filter(v -> isOlder(in.sequencer(), v.sequencer()));
+                .filter(v -> isOlder(in.sequencer(), v.sequencer()) || isOlderSwept(in, origin, v));
         Load load = newer.isPresent()
-                ? insertOrExisting(in, LoadStatus.SUPERSEDED, supersededBy(newer.get()), route.get(), versionKey)
-                : insertOrExisting(in, LoadStatus.QUEUED, null, route.get(), versionKey);
+                ? insertOrExisting(
+                        in, LoadStatus.SUPERSEDED, supersededBy(newer.get()), route.get(), versionKey, origin, sweepId)
+                : insertOrExisting(in, LoadStatus.QUEUED, null, route.get(), versionKey, origin, sweepId);
         if (load.sequencer() != null && supersedeOlderVersions(load)) {
             // An older version of the same request, or a newer one recorded concurrently: this load lost.
             return get(load.id());
@@ -431,7 +467,9 @@ public class LoadService {
             LoadStatus status,
             @Nullable String reason,
             @Nullable Route route,
-            @Nullable String versionKey) {
+            @Nullable String versionKey,
+            LoadOrigin origin,
+            @Nullable UUID sweepId) {
         Instant now = LoadStore.now();
         Load load = new Load(
                 UUID.randomUUID(),
@@ -459,16 +497,18 @@ public class LoadService {
                 in.eventTime(),
                 now,
                 null,
-                status.isFinal() ? now : null);
+                status.isFinal() ? now : null,
+                origin);
         try {
             // a savepoint: a lost race aborts only this insert, not the request's transaction (PostgreSQL)
             savepoint.executeWithoutResult(tx -> store.insert(new LoadStore.NewLoad(
                     load,
                     versionKey,
-                    in.eventType(),
+                    origin == LoadOrigin.SWEEP ? null : in.eventType(),
                     in.api(),
                     in.contentType(),
-                    route == null ? null : route.staging())));
+                    route == null ? null : route.staging(),
+                    sweepId)));
         } catch (DuplicateKeyException raced) {
             Optional<Load> existing = Optional.ofNullable(in.eventId())
                     .flatMap(store::findByEventId)
@@ -514,9 +554,9 @@ public class LoadService {
         }
         boolean self = false;
         Instant now = LoadStore.now();
-        for (Load v : versions) {
+        for (Load v : comparableVersions(load, versions)) {
             if (v.status() == LoadStatus.QUEUED
-                    && isOlder(v.sequencer(), newest.get().sequencer())) {
+                    && (isOlder(v.sequencer(), newest.get().sequencer()) || isOlderSwept(v, newest.get()))) {
                 if (store.supersedeIfQueued(v.id(), supersededBy(newest.get()), now)) {
                     log.info(
                             "load {} superseded by load {} for blob {}/{}/{} (sequencer {} < {})",
@@ -532,6 +572,43 @@ public class LoadService {
             }
         }
         return self;
+    }
+
+    /**
+     * The versions to compare with the newest sequenced one: those with a sequencer, and the swept ones of
+     * the blob, which a listing gives without one.
+     */
+    private List<Load> comparableVersions(Load load, List<Load> sequenced) {
+        List<Load> swept = store.findByBlob(load.account(), load.container(), load.blob()).stream()
+                .filter(v -> v.origin() == LoadOrigin.SWEEP && v.sequencer() == null)
+                .toList();
+        return swept.isEmpty()
+                ? sequenced
+                : Stream.concat(sequenced.stream(), swept.stream()).toList();
+    }
+
+    /**
+     * How a swept version (a listing gives its Last-Modified, never a sequencer) orders against an evented
+     * one of the same blob: it is older when the evented version's event came after the swept version was
+     * last modified. So a later event still supersedes a queued swept version, and a swept version never
+     * supersedes an evented one — it supersedes nothing; the worker's conditional read settles the rest.
+     */
+    private static boolean isOlderSwept(Load swept, Load evented) {
+        return swept.origin() == LoadOrigin.SWEEP
+                && swept.sequencer() == null
+                && evented.sequencer() != null
+                && swept.eventTime() != null
+                && evented.eventTime() != null
+                && evented.eventTime().isAfter(swept.eventTime());
+    }
+
+    private static boolean isOlderSwept(IncomingBlob in, LoadOrigin origin, Load evented) {
+        return origin == LoadOrigin.SWEEP
+                && in.sequencer() == null
+                && evented.sequencer() != null
+                && in.eventTime() != null
+                && evented.eventTime() != null
+                && evented.eventTime().isAfter(in.eventTime());
     }
 
     private Optional<Load> newestVersion(String account, String container, String blob) {
@@ -567,7 +644,8 @@ public class LoadService {
             @Nullable String sequencer,
             @Nullable Long size,
             @Nullable Instant eventTime,
-            @Nullable UUID reingestOf) {
+            @Nullable UUID reingestOf,
+            LoadOrigin origin) {
         Load load = new Load(
                 UUID.randomUUID(),
                 null,
@@ -594,7 +672,8 @@ public class LoadService {
                 eventTime,
                 LoadStore.now(),
                 null,
-                null);
+                null,
+                origin);
         store.insert(new LoadStore.NewLoad(load, null, null, null, null, route.staging()));
         events.publishEvent(new LoadsQueued(1));
         return load;

@@ -32,7 +32,7 @@ class LoadStore {
 
     static final String COLUMNS = "id, event_id, status, account, container, blob_name, etag, sequencer, size_bytes,"
             + " route_prefix, table_name, file_format, load_mode, attempts, rows_parsed, rows_loaded, bytes_loaded,"
-            + " reason, error, error_line, error_column, reingest_of, event_time, received_at, started_at, finished_at";
+            + " reason, error, error_line, error_column, reingest_of, event_time, received_at, started_at, finished_at, origin";
 
     static final RowMapper<Load> LOAD_MAPPER = LoadStore::mapLoad;
 
@@ -49,7 +49,20 @@ class LoadStore {
             @Nullable String eventType,
             @Nullable String api,
             @Nullable String contentType,
-            @Nullable Staging staging) {}
+            @Nullable Staging staging,
+            @Nullable UUID sweepId) {
+
+        /** A load no sweep queued. */
+        NewLoad(
+                Load load,
+                @Nullable String versionKey,
+                @Nullable String eventType,
+                @Nullable String api,
+                @Nullable String contentType,
+                @Nullable Staging staging) {
+            this(load, versionKey, eventType, api, contentType, staging, null);
+        }
+    }
 
     /**
      * Inserts one load (committed on return when no transaction is active).
@@ -58,11 +71,12 @@ class LoadStore {
      */
     void insert(NewLoad row) {
         Load l = row.load();
-        jdbc.sql("INSERT INTO loads (" + COLUMNS + ", version_key, event_type, api, content_type, staging)"
+        jdbc.sql("INSERT INTO loads (" + COLUMNS + ", version_key, event_type, api, content_type, staging, sweep_id)"
                         + " VALUES (:id, :eventId, :status, :account, :container, :blob, :etag, :sequencer, :size,"
                         + " :routePrefix, :table, :format, :mode, :attempts, :rowsParsed, :rowsLoaded, :bytes,"
                         + " :reason, :error, :errorLine, :errorColumn, :reingestOf, :eventTime, :receivedAt,"
-                        + " :startedAt, :finishedAt, :versionKey, :eventType, :api, :contentType, :staging)")
+                        + " :startedAt, :finishedAt, :origin, :versionKey, :eventType, :api, :contentType, :staging,"
+                        + " :sweepId)")
                 .param("id", l.id())
                 .param("eventId", l.eventId())
                 .param("status", l.status().name())
@@ -94,6 +108,8 @@ class LoadStore {
                 .param("api", row.api())
                 .param("contentType", row.contentType())
                 .param("staging", name(row.staging()))
+                .param("origin", l.origin().name())
+                .param("sweepId", row.sweepId())
                 .update();
     }
 
@@ -244,6 +260,40 @@ class LoadStore {
         return counts;
     }
 
+    /**
+     * The versions of the named blobs that have a load other than {@code SKIPPED}, from any origin — one
+     * statement for a whole page of names, on the (account, container, blob_name) index.
+     */
+    List<KnownVersion> knownVersions(String account, String container, Collection<String> blobs) {
+        if (blobs.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT blob_name, etag, status FROM loads WHERE account = :account AND container = :container"
+                        + " AND blob_name IN (:blobs) AND status <> 'SKIPPED'")
+                .param("account", account)
+                .param("container", container)
+                .param("blobs", blobs)
+                .query((rs, n) -> new KnownVersion(
+                        rs.getString("blob_name"), rs.getString("etag"), LoadStatus.valueOf(rs.getString("status"))))
+                .list();
+    }
+
+    /** Counts the loads each of the given sweeps queued, by status. */
+    Map<UUID, Map<LoadStatus, Long>> countBySweep(Collection<UUID> sweeps) {
+        Map<UUID, Map<LoadStatus, Long>> counts = new HashMap<>();
+        if (sweeps.isEmpty()) {
+            return counts;
+        }
+        jdbc.sql(
+                        "SELECT sweep_id, status, COUNT(*) AS n FROM loads WHERE sweep_id IN (:sweeps) GROUP BY sweep_id, status")
+                .param("sweeps", sweeps)
+                .query((rs, n) -> counts.computeIfAbsent(
+                                rs.getObject("sweep_id", UUID.class), id -> new EnumMap<>(LoadStatus.class))
+                        .put(LoadStatus.valueOf(rs.getString("status")), rs.getLong("n")))
+                .list();
+        return counts;
+    }
+
     /** Timestamps are stored with microsecond precision (PostgreSQL's), so values read back equal those written. */
     static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -275,6 +325,14 @@ class LoadStore {
         return value == null ? null : Enum.valueOf(type, value);
     }
 
+    /** Rows written before loads recorded their origin (or by a replica of that version) derive it. */
+    private static LoadOrigin origin(ResultSet rs) throws SQLException {
+        String origin = rs.getString("origin");
+        return origin != null
+                ? LoadOrigin.valueOf(origin)
+                : LoadOrigin.derive(rs.getString("event_id"), rs.getObject("reingest_of", UUID.class));
+    }
+
     private static Load mapLoad(ResultSet rs, int rowNum) throws SQLException {
         Instant receivedAt = instant(rs, "received_at");
         return new Load(
@@ -303,6 +361,7 @@ class LoadStore {
                 instant(rs, "event_time"),
                 receivedAt == null ? Instant.EPOCH : receivedAt,
                 instant(rs, "started_at"),
-                instant(rs, "finished_at"));
+                instant(rs, "finished_at"),
+                origin(rs));
     }
 }

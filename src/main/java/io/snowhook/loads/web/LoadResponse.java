@@ -1,6 +1,7 @@
 package io.snowhook.loads.web;
 
 import io.snowhook.loads.Load;
+import io.snowhook.loads.LoadOrigin;
 import io.snowhook.loads.LoadStatus;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.LoadMode;
@@ -10,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A load as the status API shows it. The contract fields come first; {@code reason}, {@code errorLine},
- * {@code errorColumn}, {@code eventId}, {@code format}, {@code mode}, {@code size} and {@code eventTime}
- * follow. Absent values are {@code null}, never left out.
+ * {@code errorColumn}, {@code eventId}, {@code format}, {@code mode}, {@code size}, {@code eventTime} and
+ * {@code origin} follow. Absent values are {@code null}, never left out.
  */
 record LoadResponse(
         UUID id,
@@ -38,7 +39,8 @@ record LoadResponse(
         @Nullable FileFormat format,
         @Nullable LoadMode mode,
         @Nullable Long size,
-        @Nullable Instant eventTime) {
+        @Nullable Instant eventTime,
+        LoadOrigin origin) {
 
     static LoadResponse of(Load load) {
         return new LoadResponse(
@@ -66,6 +68,7 @@ record LoadResponse(
                 load.format(),
                 load.mode(),
                 load.size(),
-                load.eventTime());
+                load.eventTime(),
+                load.origin());
     }
 }
