@@ -16,6 +16,7 @@ import io.snowhook.loads.LoadService;
 import io.snowhook.routing.Route;
 import io.snowhook.routing.Router;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,7 @@ class Sweeper implements SmartLifecycle {
     static final String SWEPT_EVENT_TYPE = "Microsoft.Storage.BlobCreated";
 
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final SweepStore store;
     private final SweepService sweeps;
@@ -113,7 +115,8 @@ class Sweeper implements SmartLifecycle {
         wake();
         if (t != null) {
             try {
-                t.join(properties.lease().toMillis());
+                // the sweeper stops after the blob it is recording; a sweep left behind is resumed later
+                t.join(STOP_WAIT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -209,9 +212,7 @@ class Sweeper implements SmartLifecycle {
         try {
             while (index < prefixes.size()) {
                 if (!running) {
-                    store.release(sweep.id(), instance);
-                    log.info("sweep {} given up for another replica to resume (shutdown)", sweep.id());
-                    return;
+                    throw new ShuttingDown();
                 }
                 BlobPage page = listing.list(
                         sweep.account(), sweep.container(), prefixes.get(index), token, properties.pageSize());
@@ -236,6 +237,9 @@ class Sweeper implements SmartLifecycle {
                     sweep.container(),
                     listed,
                     missing);
+        } catch (ShuttingDown stopping) {
+            store.release(sweep.id(), instance);
+            log.info("sweep {} given up for a replica to resume from its last page (shutdown)", sweep.id());
         } catch (LeaseLost lost) {
             log.warn(
                     "sweep {} of {}/{}: {} lost its lease (another replica holds the sweep now); stopping",
@@ -289,6 +293,9 @@ class Sweeper implements SmartLifecycle {
         long renewed = System.nanoTime();
         long renewEvery = properties.lease().dividedBy(3).toNanos();
         for (ListedBlob blob : missing) {
+            if (!running) {
+                throw new ShuttingDown();
+            }
             var load = loads.recordSwept(incoming(sweep, blob), sweep.id());
             log.info(
                     "sweep {} found blob {}/{}/{} eTag {} without a load: load {} {}",
@@ -369,6 +376,13 @@ class Sweeper implements SmartLifecycle {
 
     String instance() {
         return instance;
+    }
+
+    /** The service is stopping: the sweep is left for a replica (or the next start) to resume. */
+    private static final class ShuttingDown extends RuntimeException {
+        ShuttingDown() {
+            super(null, null, false, false);
+        }
     }
 
     /** The sweeper no longer holds the sweep: another replica took it after the lease ran out. */

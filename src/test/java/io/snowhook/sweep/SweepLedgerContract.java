@@ -226,6 +226,37 @@ abstract class SweepLedgerContract {
         assertThat(loadsOf("old.csv")).isEmpty();
     }
 
+    @Test
+    void refusesASecondSweepOfAContainerWhileOneRuns() {
+        UUID running = UUID.randomUUID();
+        // a sweep another replica holds under a lease that is still good
+        jdbc.sql("INSERT INTO sweeps (id, account, container, requested_by, status, running_key, claimed_by,"
+                        + " lease_until, attempts, created_at) VALUES (:id, :account, :container, 'OPERATOR',"
+                        + " 'RUNNING', :key, 'elsewhere', :lease, 1, :now)")
+                .param("id", running)
+                .param("account", AzuriteServer.ACCOUNT)
+                .param("container", container())
+                .param("key", AzuriteServer.ACCOUNT + "/" + container())
+                .param("lease", Instant.now().plus(Duration.ofHours(1)).atOffset(java.time.ZoneOffset.UTC))
+                .param("now", Instant.now().atOffset(java.time.ZoneOffset.UTC))
+                .update();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> sweeps.request(new SweepService.Request(null, container(), prefix, null)))
+                    .isInstanceOfSatisfying(
+                            SweepRunning.class,
+                            problem -> assertThat(problem.getBody().getProperties())
+                                    .containsEntry("sweepId", running.toString()));
+            assertThat(sweeps.get(running).attempts())
+                    .as("not taken: its lease holds")
+                    .isEqualTo(1);
+        } finally {
+            jdbc.sql("UPDATE sweeps SET status = 'FINISHED', running_key = NULL WHERE id = :id")
+                    .param("id", running)
+                    .update();
+        }
+    }
+
     SweepResponse sweep() {
         Sweep started = sweeps.request(new SweepService.Request(null, container(), prefix, null));
         return awaitEnd(started.id());
