@@ -78,11 +78,11 @@ public final class SweepBenchmark {
                 "snowhook.warehouse.duckdb.stage=" + dir.resolve("stage"),
                 "logging.level.io.snowhook.sweep=WARN"));
         String ledger;
+        String schema = "sweep_bench_" + Long.toHexString(System.nanoTime());
         if (postgres.isBlank()) {
             properties.add("spring.datasource.url=jdbc:h2:file:" + dir.resolve("ledger") + ";WRITE_DELAY=0");
             ledger = "H2 file (embedded default)";
         } else {
-            String schema = "sweep_bench_" + Long.toHexString(System.nanoTime());
             properties.addAll(List.of(
                     "spring.datasource.url=" + postgres + "?currentSchema=" + schema,
                     "spring.datasource.username=postgres",
@@ -111,6 +111,12 @@ public final class SweepBenchmark {
             String section = section(blobs, pageSize, ledger, uploadSeconds, first, second, third);
             writeSection(doc, section);
             System.out.println(section);
+        }
+        if (!postgres.isBlank()) {
+            try (Connection c = java.sql.DriverManager.getConnection(postgres, "postgres", "");
+                    Statement drop = c.createStatement()) {
+                drop.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
         }
         System.exit(0);
     }
