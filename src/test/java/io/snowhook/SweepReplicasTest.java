@@ -254,6 +254,7 @@ class SweepReplicasTest {
                     SnowhookApplication.class.getName(),
                     "--server.address=127.0.0.1",
                     "--server.port=" + port,
+                    "--management.server.port=" + freePort(),
                     "--snowhook.warehouse.duckdb.path=" + dir.resolve(name + "-warehouse.duckdb"),
                     "--snowhook.warehouse.duckdb.stage=" + dir.resolve(name + "-stage"),
                     "--snowhook.loads.workers=0",
