@@ -3,16 +3,24 @@ package io.snowhook.blob;
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.HttpClientOptions;
+import com.azure.core.util.polling.LongRunningOperationStatus;
+import com.azure.core.util.polling.PollResponse;
+import com.azure.core.util.polling.SyncPoller;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobBeginCopySourceRequestConditions;
+import com.azure.storage.blob.models.BlobCopyInfo;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobItemProperties;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.CopyStatusType;
+import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.specialized.BlobInputStream;
 import com.azure.storage.common.policy.RequestRetryOptions;
@@ -20,6 +28,8 @@ import com.azure.storage.common.policy.RetryPolicyType;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,12 +56,83 @@ class AzureBlobSource implements BlobSource, BlobListing {
 
     private final StorageAccounts accounts;
     private final Map<String, BlobServiceClient> clients;
+    private final Map<String, String> sasTokens;
+    private final Duration copyTimeout;
 
     AzureBlobSource(StorageProperties properties, StorageAccounts accounts) {
         this.accounts = accounts;
         this.clients = properties.accounts().stream()
                 .collect(Collectors.toUnmodifiableMap(
                         a -> a.name().toLowerCase(Locale.ROOT), a -> client(a, properties)));
+        this.sasTokens = properties.accounts().stream()
+                .filter(a -> hasText(a.sasToken()))
+                .collect(Collectors.toUnmodifiableMap(
+                        a -> a.name().toLowerCase(Locale.ROOT),
+                        a -> a.sasToken().replaceFirst("^\\?", "")));
+        this.copyTimeout = properties.readTimeout().multipliedBy(2);
+    }
+
+    @Override
+    public void pin(BlobId id, String expectedEtag, String pinnedName) {
+        BlobContainerClient container = containerOf(id.account(), id.container());
+        BlobClient source = container.getBlobClient(id.name());
+        BlobClient pinned = container.getBlobClient(pinnedName);
+        // Copy Blob within one account: the destination's credential (shared key or Entra ID) authorises the
+        // source; an account configured with a SAS names the source with it. The service copies the bytes.
+        // https://learn.microsoft.com/rest/api/storageservices/copy-blob ("Authorization", x-ms-source-if-match)
+        String sas = sasTokens.get(id.account().toLowerCase(Locale.ROOT));
+        String url = source.getBlobUrl() + (sas == null ? "" : "?" + sas);
+        try {
+            SyncPoller<BlobCopyInfo, Void> poller = pinned.beginCopy(new BlobBeginCopyOptions(url)
+                    .setSourceRequestConditions(
+                            new BlobBeginCopySourceRequestConditions().setIfMatch(quoted(expectedEtag)))
+                    .setPollInterval(Duration.ofMillis(200)));
+            // within one account the copy is usually complete on the first answer
+            PollResponse<BlobCopyInfo> done = poller.waitForCompletion(copyTimeout);
+            if (done.getStatus() != LongRunningOperationStatus.SUCCESSFULLY_COMPLETED
+                    || done.getValue().getCopyStatus() != CopyStatusType.SUCCESS) {
+                delete(new BlobId(id.account(), id.container(), pinnedName));
+                throw new BlobUnavailable("copy of " + id + " to " + pinnedName + " did not complete: "
+                        + done.getStatus() + " " + done.getValue().getCopyStatus());
+            }
+        } catch (BlobUnavailable e) {
+            throw e;
+        } catch (RuntimeException e) {
+            RuntimeException failure = translate(e, id);
+            if (failure instanceof BlobChanged && !exists(source, id)) {
+                // If-Match on a blob that no longer exists may answer 412 rather than 404
+                throw new BlobNotFound("blob not found: " + id, e);
+            }
+            throw failure;
+        }
+    }
+
+    @Override
+    public void delete(BlobId id) {
+        try {
+            containerOf(id.account(), id.container())
+                    .getBlobClient(id.name())
+                    .deleteIfExistsWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, null, null);
+        } catch (RuntimeException e) {
+            throw translate(e, id);
+        }
+    }
+
+    @Override
+    public int deleteOlderThan(String account, String container, String prefix, Instant cutoff) {
+        BlobContainerClient client = containerOf(account, container);
+        int deleted = 0;
+        try {
+            for (BlobItem item : client.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+                if (item.getProperties().getLastModified().toInstant().isBefore(cutoff)) {
+                    delete(new BlobId(account, container, item.getName()));
+                    deleted++;
+                }
+            }
+        } catch (RuntimeException e) {
+            throw translate(e, new BlobId(account, container, prefix));
+        }
+        return deleted;
     }
 
     @Override

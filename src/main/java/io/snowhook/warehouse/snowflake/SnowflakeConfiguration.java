@@ -1,5 +1,6 @@
 package io.snowhook.warehouse.snowflake;
 
+import io.snowhook.blob.BlobSource;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -27,13 +28,13 @@ class SnowflakeConfiguration {
     static final String LEASE = "snowhook.loads.lease";
 
     @Bean
-    SnowflakeWarehouse snowflakeWarehouse(SnowflakeProperties properties, Environment environment) {
+    SnowflakeWarehouse snowflakeWarehouse(SnowflakeProperties properties, Environment environment, BlobSource blobs) {
         // An intake-only replica (workers = 0) still answers readiness checks: at least one connection.
         int poolSize = properties.poolSize() != null
                 ? properties.poolSize()
                 : Math.max(1, environment.getProperty(WORKERS, Integer.class, DEFAULT_WORKERS));
         log.info("Snowflake warehouse: {}, pool size {}", properties, poolSize);
         Duration lease = environment.getProperty(LEASE, Duration.class, SnowflakeWarehouse.DEFAULT_LEASE);
-        return new SnowflakeWarehouse(properties, poolSize, Clock.systemUTC(), lease);
+        return new SnowflakeWarehouse(properties, poolSize, Clock.systemUTC(), lease, blobs);
     }
 }

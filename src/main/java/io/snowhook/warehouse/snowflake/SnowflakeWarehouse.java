@@ -2,11 +2,12 @@ package io.snowhook.warehouse.snowflake;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.snowhook.blob.BlobId;
+import io.snowhook.blob.BlobSource;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.LoadResult;
-import io.snowhook.warehouse.SourceFileNotFound;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.Warehouse;
 import io.snowhook.warehouse.WarehouseFailure;
@@ -70,21 +71,33 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
     private final Map<String, Semaphore> turns = new ConcurrentHashMap<>();
     private final Duration orphanAge;
     private final AtomicLong lastOrphanSweep = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastPinSweep = new AtomicLong(Long.MIN_VALUE);
+    private final @Nullable BlobSource blobs;
 
+    /** Where a try's pinned copy of a blob lives in the external stage's container. */
+    static final String PINNED = ".snowhook/";
+
+    /** Without blob storage: internal staging only (external staging fails, having no way to pin a version). */
     SnowflakeWarehouse(SnowflakeProperties properties, int poolSize) {
-        this(properties, poolSize, Clock.systemUTC(), DEFAULT_LEASE);
+        this(properties, poolSize, Clock.systemUTC(), DEFAULT_LEASE, null);
     }
 
-    SnowflakeWarehouse(SnowflakeProperties properties, int poolSize, Clock clock) {
-        this(properties, poolSize, clock, DEFAULT_LEASE);
+    SnowflakeWarehouse(SnowflakeProperties properties, int poolSize, @Nullable BlobSource blobs) {
+        this(properties, poolSize, Clock.systemUTC(), DEFAULT_LEASE, blobs);
+    }
+
+    SnowflakeWarehouse(SnowflakeProperties properties, int poolSize, Clock clock, @Nullable BlobSource blobs) {
+        this(properties, poolSize, clock, DEFAULT_LEASE, blobs);
     }
 
     /**
      * @param lease the ledger's lease on a claimed load: staged files older than the lease plus the longest a try
      *     may wait for its table and run its COPY belong to no running try and are removed
      */
-    SnowflakeWarehouse(SnowflakeProperties properties, int poolSize, Clock clock, Duration lease) {
+    SnowflakeWarehouse(
+            SnowflakeProperties properties, int poolSize, Clock clock, Duration lease, @Nullable BlobSource blobs) {
         this.properties = properties;
+        this.blobs = blobs;
         this.sql = new SnowflakeSql(properties.database(), properties.schema());
         this.clock = clock;
         this.pool = new HikariDataSource(poolConfig(properties, poolSize));
@@ -177,17 +190,65 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         }
     }
 
+    /**
+     * COPY from an external stage reads the named file as the container holds it when COPY runs, so the version
+     * the event names is pinned first: a server-side copy, on condition of the event's eTag, to {@code
+     * .snowhook/<loadId>/<attempt>/<blob name>} in the same container, which COPY reads and the try deletes. A
+     * blob overwritten since the event fails the copy ({@code BlobChanged}: superseded), a deleted one is not found.
+     */
     private LoadResult loadExternal(FileLoad file) {
         String stage = properties.externalStages().get(file.container());
         if (stage == null) {
             throw new WarehouseFailure("no external stage for container " + file.container()
                     + "; set snowhook.warehouse.snowflake.external-stages." + file.container());
         }
-        String path = literalFor(file, () -> SnowflakeSql.stagePath(file.blobName()));
+        if (blobs == null) {
+            throw new WarehouseFailure("external staging needs blob storage to pin the blob's version");
+        }
+        String pinnedName = PINNED + file.loadId() + "/" + file.attempt() + "/" + file.blobName();
+        String path = literalFor(file, () -> SnowflakeSql.stagePath(pinnedName));
+        BlobId source = new BlobId(file.account(), file.container(), file.blobName());
+        BlobId pinned = new BlobId(file.account(), file.container(), pinnedName);
+        log.debug("loadId={} blob={} pinning eTag {} as {}", file.loadId(), file.sourceBlob(), file.etag(), pinnedName);
+        blobs.pin(source, file.etag(), pinnedName);
         try (Connection connection = connection(file)) {
             return copy(connection, file, sql.stage(stage, ""), path);
         } catch (SQLException e) {
             throw SnowflakeErrors.classify("connection for " + file.sourceBlob(), e);
+        } finally {
+            try {
+                blobs.delete(pinned);
+            } catch (RuntimeException e) {
+                log.warn(
+                        "loadId={} blob={} could not delete the pinned copy {}: {}",
+                        file.loadId(),
+                        file.sourceBlob(),
+                        pinnedName,
+                        e.getMessage());
+            }
+            removePinOrphans(file);
+        }
+    }
+
+    /** Deletes pinned copies older than a lease (and a try's longest wait and COPY): no running try uses them. */
+    private void removePinOrphans(FileLoad file) {
+        long now = clock.millis();
+        long last = lastPinSweep.get();
+        if ((last != Long.MIN_VALUE && now - last < orphanAge.toMillis()) || !lastPinSweep.compareAndSet(last, now)) {
+            return;
+        }
+        try {
+            int deleted = blobs.deleteOlderThan(
+                    file.account(), file.container(), PINNED, clock.instant().minus(orphanAge));
+            if (deleted > 0) {
+                log.info("loadId={} removed {} orphaned pinned copies in {}", file.loadId(), deleted, file.container());
+            }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "loadId={} could not remove orphaned pinned copies in {}: {}",
+                    file.loadId(),
+                    file.container(),
+                    e.getMessage());
         }
     }
 
@@ -252,11 +313,8 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         } catch (SQLException e) {
             RuntimeException failure = failure(connection, "COPY of " + file.sourceBlob(), e);
             if (failure instanceof SnowflakeErrors.RemoteFileNotFound) {
-                throw file.staging() == Staging.EXTERNAL
-                        ? new SourceFileNotFound(
-                                "blob not found: " + file.sourceBlob() + " is not in the external stage", e)
-                        // our own staged copy vanished between upload and COPY: staging it again fixes that
-                        : new WarehouseUnavailable(failure.getMessage() + " (the staged copy vanished)", e);
+                // our own staged or pinned copy vanished before COPY read it: staging it again fixes that
+                throw new WarehouseUnavailable(failure.getMessage() + " (the staged copy vanished)", e);
             }
             if (failure instanceof WarehouseFailure) {
                 tables.remove(file.table());

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -58,6 +59,10 @@ import tools.jackson.databind.json.JsonMapper;
             "snowhook.routes[2].prefix=direct/",
             "snowhook.routes[2].table=ORDERS",
             "snowhook.routes[2].staging=external",
+            "snowhook.routes[3].prefix=direct-inventory/",
+            "snowhook.routes[3].table=INVENTORY",
+            "snowhook.routes[3].mode=replace",
+            "snowhook.routes[3].staging=external",
             "snowhook.warehouse.snowflake.account=fake",
             "snowhook.warehouse.snowflake.user=SNOWHOOK",
             "snowhook.warehouse.snowflake.password=not-a-secret",
@@ -255,7 +260,54 @@ class SnowflakeEndToEndTest {
                         .filter(sql -> sql.contains(load.id().toString())))
                 .singleElement()
                 .satisfies(copy -> assertThat(copy)
-                        .contains(" FROM @\"DB\".\"PUBLIC\".\"FACTORY_UPLOADS\") FILES = ('" + blob + "')"));
+                        .contains(" FROM @\"DB\".\"PUBLIC\".\"FACTORY_UPLOADS\") FILES = ('.snowhook/" + load.id()
+                                + "/1/" + blob + "')"));
+    }
+
+    @Test
+    void anExternalBlobOverwrittenBetweenEventAndLoadAppendsEachVersionAtMostOnce() throws Exception {
+        String blob = "direct/" + factory + "/overwritten.csv";
+        String v1 = azurite.upload(CONTAINER, blob, orders(3).getBytes(StandardCharsets.UTF_8));
+        String v2 = azurite.upload(CONTAINER, blob, orders(5).getBytes(StandardCharsets.UTF_8));
+
+        // the event for version 1 arrives after version 2 replaced it: pinning eTag v1 fails
+        Load first = finished(post(blob, v1, orders(3).length()));
+        Load second = finished(post(blob, v2, orders(5).length()));
+
+        assertThat(first.status()).isEqualTo(LoadStatus.SUPERSEDED);
+        assertThat(rows(first.id())).isZero();
+        assertThat(second.status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(fake.query("SELECT _ETAG, count(*) FROM PUBLIC.ORDERS WHERE _SOURCE_BLOB = '" + CONTAINER + "/"
+                        + blob + "' GROUP BY _ETAG"))
+                .containsExactly(List.of(v2, "5"));
+        assertThat(pinnedCopies()).isEmpty();
+    }
+
+    @Test
+    void anExternalBlobOverwrittenBetweenEventAndLoadReplacesWithOneVersionOnly() throws Exception {
+        String blob = "direct-inventory/" + factory + "/overwritten.csv";
+        String header = "factory_id,sku,product_name,quantity_on_hand,unit,counted_at\n";
+        String one = header + "f1,s1,Beans,10,kg,2026-11-23T20:00:00Z\n";
+        String two = header + "f1,s1,Beans,7,kg,2026-11-23T21:00:00Z\nf1,s2,Cups,5,pcs,2026-11-23T21:00:00Z\n";
+        String v1 = azurite.upload(CONTAINER, blob, one.getBytes(StandardCharsets.UTF_8));
+        String v2 = azurite.upload(CONTAINER, blob, two.getBytes(StandardCharsets.UTF_8));
+
+        Load first = finished(post(blob, v1, one.length()));
+        Load second = finished(post(blob, v2, two.length()));
+
+        assertThat(first.status()).isEqualTo(LoadStatus.SUPERSEDED);
+        assertThat(second.status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(fake.query("SELECT _ETAG, SKU, QUANTITY_ON_HAND FROM PUBLIC.INVENTORY WHERE _SOURCE_BLOB = '"
+                        + CONTAINER + "/" + blob + "' ORDER BY SKU"))
+                .containsExactly(List.of(v2, "s1", "7"), List.of(v2, "s2", "5"));
+        assertThat(pinnedCopies()).isEmpty();
+    }
+
+    static List<String> pinnedCopies() {
+        return azurite.blobServiceClient().getBlobContainerClient(CONTAINER).listBlobs().stream()
+                .map(b -> b.getName())
+                .filter(name -> name.startsWith(".snowhook/"))
+                .toList();
     }
 
     @Test

@@ -7,12 +7,14 @@ import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import io.snowhook.blob.BlobChanged;
+import io.snowhook.blob.BlobNotFound;
+import io.snowhook.blob.TestBlobSources;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.LoadMode;
 import io.snowhook.warehouse.LoadResult;
-import io.snowhook.warehouse.SourceFileNotFound;
 import io.snowhook.warehouse.Staging;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -90,7 +92,16 @@ class SnowflakeLiveTest {
                 // even against a real account, tests never let the driver probe cloud metadata addresses
                 Map.of("disablePlatformDetection", "true"),
                 SnowflakeProperties.Transactions.defaults());
-        warehouse = new SnowflakeWarehouse(properties, 2);
+        String blobs = env.get("SNOWFLAKE_EXTERNAL_CONNECTION_STRING");
+        warehouse = new SnowflakeWarehouse(
+                properties,
+                2,
+                blobs == null || properties.externalStages().isEmpty()
+                        ? null
+                        : TestBlobSources.azure(
+                                "live",
+                                properties.externalStages().keySet().iterator().next(),
+                                blobs));
     }
 
     @BeforeEach
@@ -210,13 +221,11 @@ class SnowflakeLiveTest {
 
     @Test
     void aMissingExternalBlobIsBlobNotFound() {
-        Assumptions.assumeTrue(
-                !properties.externalStages().isEmpty(),
-                "no external stage: set SNOWFLAKE_EXTERNAL_STAGE (and SNOWFLAKE_EXTERNAL_CONTAINER) to run it");
+        BlobContainerClient container = externalContainer();
         FileLoad missing = new FileLoad(
                 UUID.randomUUID(),
                 "live",
-                properties.externalStages().keySet().iterator().next(),
+                container.getBlobContainerName(),
                 PREFIX + "not-there.csv",
                 "0x1",
                 0,
@@ -225,10 +234,20 @@ class SnowflakeLiveTest {
                 LoadMode.APPEND,
                 Staging.EXTERNAL);
 
-        // Snowflake raises 091016 for a FILES entry that is not there
-        assertThatThrownBy(() -> warehouse.load(missing, null))
-                .isInstanceOf(SourceFileNotFound.class)
-                .hasMessageStartingWith("blob not found");
+        // pinning the version finds no blob to copy
+        assertThatThrownBy(() -> warehouse.load(missing, null)).isInstanceOf(BlobNotFound.class);
+    }
+
+    @Test
+    void anExternalBlobOverwrittenSinceTheEventIsSupersededAndItsNewVersionLoadsOnce() throws SQLException {
+        BlobContainerClient container = externalContainer();
+        FileLoad first = external(container, "overwritten.csv", HEADER + ROW);
+        FileLoad second = external(container, "overwritten.csv", HEADER + ROW.replace("o1", "o2"));
+
+        assertThatThrownBy(() -> warehouse.load(first, null)).isInstanceOf(BlobChanged.class);
+        warehouse.load(second, null);
+
+        assertThat(rows(second.sourceBlob())).containsExactly("o2");
     }
 
     /**

@@ -9,7 +9,6 @@ import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.LoadMode;
 import io.snowhook.warehouse.LoadResult;
-import io.snowhook.warehouse.SourceFileNotFound;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.WarehouseFailure;
 import io.snowhook.warehouse.WarehouseUnavailable;
@@ -69,6 +68,7 @@ class SnowflakeWarehouseTest {
 
     static SnowflakeFake fake;
     static Path container;
+    static FolderBlobs blobs;
 
     SnowflakeWarehouse warehouse;
 
@@ -87,6 +87,7 @@ class SnowflakeWarehouseTest {
         fake.execute("CREATE TABLE \"PUBLIC\".\"NO_LINEAGE\" (\"A\" VARCHAR)");
         container = Files.createDirectories(home.resolve("container"));
         fake.externalStage("FACTORY_UPLOADS", container);
+        blobs = new FolderBlobs(container);
     }
 
     @AfterAll
@@ -109,7 +110,7 @@ class SnowflakeWarehouseTest {
     }
 
     static SnowflakeWarehouse warehouse(String onError, Map<String, String> extra) {
-        return new SnowflakeWarehouse(properties(fake, onError, extra), 4, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new SnowflakeWarehouse(properties(fake, onError, extra), 4, Clock.fixed(NOW, ZoneOffset.UTC), blobs);
     }
 
     static SnowflakeProperties properties(SnowflakeFake fake, String onError, Map<String, String> extra) {
@@ -143,6 +144,10 @@ class SnowflakeWarehouseTest {
     }
 
     static FileLoad orders(String blob, String etag, Staging staging) {
+        return orders(blob, etag, staging, LoadMode.APPEND);
+    }
+
+    static FileLoad orders(String blob, String etag, Staging staging, LoadMode mode) {
         return new FileLoad(
                 UUID.randomUUID(),
                 "devstoreaccount1",
@@ -152,7 +157,7 @@ class SnowflakeWarehouseTest {
                 0,
                 "ORDERS",
                 FileFormat.CSV,
-                LoadMode.APPEND,
+                mode,
                 staging);
     }
 
@@ -260,10 +265,44 @@ class SnowflakeWarehouseTest {
                 .containsExactly("COPY INTO \"DB\".\"PUBLIC\".\"ORDERS\" (" + ORDERS_COLUMNS + ") FROM (SELECT $1, $2,"
                         + " $3, $4, $5, $6, $7, $8, 'factory-uploads/orders/f2/2026-11-23.csv', '0x8D2', '"
                         + file.loadId() + "', " + LOADED_AT + ", METADATA$FILE_ROW_NUMBER FROM"
-                        + " @\"DB\".\"PUBLIC\".\"FACTORY_UPLOADS\") FILES = ('orders/f2/2026-11-23.csv')"
+                        + " @\"DB\".\"PUBLIC\".\"FACTORY_UPLOADS\") FILES = ('.snowhook/" + file.loadId()
+                        + "/1/orders/f2/2026-11-23.csv')"
                         + " FILE_FORMAT = (FORMAT_NAME = \"DB\".\"PUBLIC\".\"SNOWHOOK_CSV\") ON_ERROR = SKIP_FILE"
                         + " FORCE = TRUE");
         assertThat(orderRows()).isEqualTo(2);
+        assertThat(blobs.pinned()).as("the pinned copy is deleted").isEmpty();
+    }
+
+    @Test
+    void anExternalBlobOverwrittenBeforeItsLoadIsSupersededAndLoadsNothing() throws IOException {
+        for (LoadMode mode : LoadMode.values()) {
+            String name = "orders/f4/overwritten-" + mode + ".csv";
+            Files.createDirectories(container.resolve("orders/f4"));
+            Files.writeString(container.resolve(name), ordersCsv(O1, O2));
+            blobs.etag(name, "0xV2");
+            FileLoad first = orders(name, "0xV1", Staging.EXTERNAL, mode);
+
+            assertThatThrownBy(() -> warehouse.load(first, null))
+                    .as(mode.toString())
+                    .isInstanceOf(io.snowhook.blob.BlobChanged.class);
+            assertThat(fake.statements("COPY")).as(mode.toString()).isEmpty();
+            assertThat(blobs.pinned()).isEmpty();
+        }
+        assertThat(orderRows()).isZero();
+    }
+
+    @Test
+    void aPinnedCopyOutlivingItsTryIsRemovedByTheNextExternalLoad() throws IOException {
+        Path orphan = container.resolve(".snowhook/" + UUID.randomUUID() + "/1/orders/old.csv");
+        Files.createDirectories(orphan.getParent());
+        Files.writeString(orphan, ordersCsv(O1));
+        Files.setLastModifiedTime(orphan, FileTime.from(NOW.minus(Duration.ofDays(1))));
+        Files.createDirectories(container.resolve("orders/f5"));
+        Files.writeString(container.resolve("orders/f5/new.csv"), ordersCsv(O1));
+
+        warehouse.load(orders("orders/f5/new.csv", "0x5", Staging.EXTERNAL), null);
+
+        assertThat(blobs.pinned()).isEmpty();
     }
 
     @Test
@@ -368,12 +407,9 @@ class SnowflakeWarehouseTest {
         FileLoad missing = orders("orders/f9/not-there.csv", "0x8", Staging.EXTERNAL);
 
         assertThatThrownBy(() -> warehouse.load(missing, null))
-                .isInstanceOf(SourceFileNotFound.class)
-                .hasMessageStartingWith("blob not found: factory-uploads/orders/f9/not-there.csv")
-                .isNotInstanceOf(TransientFailure.class)
-                .cause()
-                .hasMessageContaining("Remote file");
-        assertThat(fake.statements()).contains("ROLLBACK");
+                .isInstanceOf(io.snowhook.blob.BlobNotFound.class)
+                .isNotInstanceOf(TransientFailure.class);
+        assertThat(fake.statements("COPY")).isEmpty();
     }
 
     @Test
@@ -753,7 +789,7 @@ class SnowflakeWarehouseTest {
         assertThat(fake.query("SELECT _SOURCE_BLOB FROM PUBLIC.ORDERS").stream()
                         .map(row -> row.get(0).substring("factory-uploads/".length())))
                 .containsExactlyInAnyOrderElementsOf(HOSTILE);
-        assertThat(fake.statements("COPY").get(3)).contains("FILES = ('orders/x''); DROP TABLE ORDERS; --.csv')");
+        assertThat(fake.statements("COPY").get(3)).contains("/1/orders/x''); DROP TABLE ORDERS; --.csv')");
     }
 
     @Test

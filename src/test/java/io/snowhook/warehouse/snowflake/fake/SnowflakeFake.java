@@ -238,7 +238,14 @@ public final class SnowflakeFake implements AutoCloseable {
         externalReaders.put(name.toUpperCase(Locale.ROOT), blobs);
     }
 
-    /** Copies a file of a reader-backed external stage into its folder, as if the stage had it all along. */
+    /**
+     * Copies a file of a reader-backed external stage into its folder, as if the stage had it all along: COPY reads
+     * an external stage's files from the cloud storage location as they are when the COPY runs — an external stage
+     * is only a reference to that location, it holds no copy of its own ("External stages … reference data files
+     * stored in a location outside of Snowflake", https://docs.snowflake.com/en/sql-reference/sql/create-stage;
+     * COPY "Loads data from staged files", https://docs.snowflake.com/en/sql-reference/sql/copy-into-table). So a
+     * blob overwritten before COPY loads its new content, whatever eTag the statement names.
+     */
     void fetch(String reference, String file) {
         String stage = stageName(reference);
         Function<String, byte[]> reader = externalReaders.get(stage);
