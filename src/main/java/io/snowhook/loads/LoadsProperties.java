@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -25,6 +26,12 @@ import org.springframework.validation.annotation.Validated;
  * @param maxQueued the backlog of queued loads the ledger is sized for: intake never refuses an event above
  *     it (Argo would drop what it cannot deliver); it is published as {@code snowhook.loads.queue.limit} to
  *     alert against {@code snowhook.loads.queue}
+ * @param retention how long a final load ({@code LOADED}, {@code FAILED}, {@code SKIPPED}, {@code
+ *     SUPERSEDED}) stays in the ledger after it finished; then it is purged. {@code 0} keeps every load for
+ *     ever. A duplicate event delivered after its load was purged is recorded (and loaded) again, so keep it
+ *     well beyond any redelivery or replay window
+ * @param retentionBatch rows purged per transaction: small, so a purge never holds intake up
+ * @param retentionInterval how often each replica purges (every replica may: the deletes are idempotent)
  */
 @Validated
 @ConfigurationProperties("snowhook.loads")
@@ -34,7 +41,20 @@ record LoadsProperties(
         @NotNull @DefaultValue("5m") Duration lease,
         @NotNull @DefaultValue("20s") Duration shutdownGrace,
         @NotNull @Valid @DefaultValue Retry retry,
-        @DefaultValue("1000000") @Min(1) long maxQueued) {
+        @DefaultValue("1000000") @Min(1) long maxQueued,
+
+        @NotNull @DurationMin(seconds = 0) @DefaultValue("90d")
+        Duration retention,
+
+        @DefaultValue("2000") @Min(1) @Max(50000) int retentionBatch,
+
+        @NotNull @DurationMin(seconds = 1) @DefaultValue("1h")
+        Duration retentionInterval) {
+
+    /** Whether final loads are purged at all ({@code retention} is not {@code 0}). */
+    boolean purging() {
+        return !retention.isZero();
+    }
 
     /**
      * Retries of transient failures (storage unreachable, 5xx, 429, timeouts; warehouse busy or unreachable):
