@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcUtils;
@@ -53,6 +54,12 @@ class LoadPurge implements SmartLifecycle {
     private final boolean postgres;
     private volatile ScheduledExecutorService scheduler;
     private volatile boolean running;
+
+    /** The retention this purge applies, for the features that must stay within it. */
+    @Bean
+    static LedgerRetention ledgerRetention(LoadsProperties properties) {
+        return new LedgerRetention(properties.retention());
+    }
 
     @Autowired
     LoadPurge(JdbcClient jdbc, DataSource dataSource, LoadsProperties properties, MeterRegistry registry) {

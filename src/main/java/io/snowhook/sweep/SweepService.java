@@ -2,6 +2,7 @@ package io.snowhook.sweep;
 
 import io.snowhook.blob.StorageAccounts;
 import io.snowhook.blob.StorageProperties;
+import io.snowhook.loads.LedgerRetention;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,14 @@ class SweepService {
             StorageAccounts accounts,
             StorageProperties storage,
             SweepProperties properties,
+            LedgerRetention retention,
             ApplicationEventPublisher events) {
+        if (!retention.outlasts(properties.lookback())) {
+            // A sweep compares listed versions with the ledger: one whose load was purged would be queued again.
+            throw new IllegalStateException("snowhook.loads.retention (" + retention.retention()
+                    + ") must be longer than snowhook.sweep.lookback (" + properties.lookback()
+                    + "): a sweep would load again a blob version whose load the ledger already purged");
+        }
         this.store = store;
         this.accounts = accounts;
         this.storage = storage;

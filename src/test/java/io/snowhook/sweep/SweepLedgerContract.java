@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.snowhook.loads.IncomingBlob;
+import io.snowhook.loads.LedgerRetention;
 import io.snowhook.loads.Load;
 import io.snowhook.loads.LoadOrigin;
 import io.snowhook.loads.LoadService;
@@ -344,6 +345,11 @@ abstract class SweepLedgerContract {
         @Bean
         MeterRegistry meterRegistry() {
             return new SimpleMeterRegistry();
+        }
+
+        @Bean
+        LedgerRetention ledgerRetention() {
+            return new LedgerRetention(java.time.Duration.ofDays(90));
         }
     }
 }
