@@ -2,8 +2,11 @@ package io.snowhook.warehouse.snowflake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snowhook.blob.BlobSource;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -16,7 +19,12 @@ class SnowflakeConfigurationTest {
     final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(
                     ConfigurationPropertiesAutoConfiguration.class, ValidationAutoConfiguration.class))
-            .withUserConfiguration(SnowflakeConfiguration.class);
+            .withUserConfiguration(SnowflakeConfiguration.class)
+            // external staging pins blob versions through the blob port; these tests never reach it
+            .withBean(BlobSource.class, () -> new FolderBlobs(blobs));
+
+    @TempDir
+    static Path blobs;
 
     final String[] valid = {
         "snowhook.warehouse.type=snowflake",
