@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.snowhook.system.Outages;
 import io.snowhook.system.OutagesProperties;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -47,11 +46,8 @@ class WarehouseHealthIndicatorTest {
     final Switchable warehouse = new Switchable();
     final Outages outages =
             new Outages(new OutagesProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(2)), event -> {}, null);
-    final WarehouseHealthIndicator indicator = new WarehouseHealthIndicator(
-            warehouse,
-            new WarehouseProperties(
-                    "snowflake", new WarehouseProperties.DuckDb(Path.of("w.duckdb"), Path.of("stage"), "", null)),
-            outages);
+    final WarehouseHealthIndicator indicator =
+            new WarehouseHealthIndicator(warehouse, new WarehouseProperties("snowflake"), outages);
 
     @Test
     void isUpWithTheWarehouseTypeWhenTheWarehouseAnswers() {

@@ -1,14 +1,14 @@
 package io.snowhook.warehouse.duckdb;
 
-import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
+import io.snowhook.warehouse.Lineage;
 import io.snowhook.warehouse.LoadMode;
 import io.snowhook.warehouse.LoadResult;
 import io.snowhook.warehouse.Warehouse;
 import io.snowhook.warehouse.WarehouseFailure;
-import io.snowhook.warehouse.WarehouseProperties;
 import io.snowhook.warehouse.WarehouseUnavailable;
+import io.snowhook.warehouse.duckdb.DuckDbSql.Column;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,26 +25,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.io.support.EncodedResource;
 import org.springframework.jdbc.datasource.init.ScriptException;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
-import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -57,20 +49,9 @@ import org.springframework.util.unit.DataSize;
  * staging, the slow part, runs concurrently. A second connection to the same in-process database
  * answers {@link #check()}, so readiness does not wait for a long load.
  */
-@Component
-@ConditionalOnProperty(name = "snowhook.warehouse.type", havingValue = "duckdb", matchIfMissing = true)
-@EnableConfigurationProperties(WarehouseProperties.class)
 class DuckDbWarehouse implements Warehouse, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DuckDbWarehouse.class);
-
-    static final List<String> LINEAGE_COLUMNS = List.of("_source_blob", "_etag", "_load_id", "_loaded_at");
-    private static final Set<String> LINEAGE = Set.copyOf(LINEAGE_COLUMNS);
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
-    private static final Pattern ERROR_LINE = Pattern.compile("(?i)\\bline:? (\\d+)");
-    private static final Pattern ERROR_COLUMN =
-            Pattern.compile("column \"([^\"]+)\"|constraint failed: [^.\\s]+\\.(\\S+)|Referenced column \"([^\"]+)\"");
-    private static final int MAX_ERROR_LENGTH = 1000;
 
     private final Path databaseFile;
     private final Path stage;
@@ -81,9 +62,8 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     private @Nullable Connection checkConnection;
     private volatile boolean invalidated;
 
-    DuckDbWarehouse(WarehouseProperties properties, ResourceLoader resources) {
+    DuckDbWarehouse(DuckDbProperties duckdb, ResourceLoader resources) {
         StaleNativeLibraries.removeFromTempFolder();
-        WarehouseProperties.DuckDb duckdb = properties.duckdb();
         this.databaseFile = duckdb.path().toAbsolutePath().normalize();
         this.stage = duckdb.stage().toAbsolutePath().normalize();
         // DuckDB's readers expand glob characters in file names; staged names are sanitised, the folder must be plain.
@@ -117,9 +97,9 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     @Override
     public LoadResult load(FileLoad file, @Nullable InputStream content) {
         Objects.requireNonNull(content, "the DuckDB warehouse loads from its own stage: content is required");
-        String table = identifier(file.table());
+        String table = Lineage.table(file.table());
         Path dir = stage.resolve(file.loadId().toString());
-        Path staged = dir.resolve(stagedName(file));
+        Path staged = dir.resolve(DuckDbSql.stagedName(file));
         try {
             long bytes = stageContent(content, dir, staged);
             log.debug("Staged {} bytes of {} for load {} in {}", bytes, file.sourceBlob(), file.loadId(), staged);
@@ -199,14 +179,14 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 delete(conn, file, table);
                 long rows;
                 try (PreparedStatement insert =
-                        conn.prepareStatement(insertSql(file.format(), file.gzipped(), table, columns))) {
+                        conn.prepareStatement(DuckDbSql.insert(file.format(), file.gzipped(), table, columns))) {
                     insert.setString(1, file.sourceBlob());
                     insert.setString(2, file.etag());
                     insert.setString(3, file.loadId().toString());
                     insert.setString(4, staged.toString());
                     rows = insert.executeLargeUpdate();
                 } catch (SQLException e) {
-                    throw classifyCopyError(e, file, staged);
+                    throw failed(DuckDbErrors.insertFailed(e, file, staged.toString()), file);
                 }
                 conn.commit();
                 return rows;
@@ -222,10 +202,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     }
 
     private static void delete(Connection conn, FileLoad file, String table) throws SQLException {
-        String sql = file.mode() == LoadMode.REPLACE
-                ? "DELETE FROM " + quote(table) + " WHERE _source_blob = ?"
-                : "DELETE FROM " + quote(table) + " WHERE _source_blob = ? AND _etag = ?";
-        try (PreparedStatement delete = conn.prepareStatement(sql)) {
+        try (PreparedStatement delete = conn.prepareStatement(DuckDbSql.delete(file.mode(), table))) {
             delete.setString(1, file.sourceBlob());
             if (file.mode() != LoadMode.REPLACE) {
                 delete.setString(2, file.etag());
@@ -244,143 +221,44 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     }
 
     /**
-     * The table's own columns (without lineage) with their types, as the catalogue has them: the
-     * insert maps CSV columns by position and JSON / Parquet fields by name onto these.
+     * The table's own columns (without lineage) with their types, as the catalogue has them: the insert maps CSV
+     * columns by position and JSON / Parquet fields by name onto these.
      */
-    private static List<Column> columnsOf(Connection conn, String table) throws SQLException {
-        List<Column> columns = new ArrayList<>();
-        try (PreparedStatement ps =
-                conn.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"
-                        + " WHERE table_schema = current_schema() AND lower(table_name) = lower(?)"
-                        + " ORDER BY ordinal_position")) {
+    private static List<Column> dataColumns(Connection conn, String table) throws SQLException {
+        List<Column> all = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(DuckDbSql.columns())) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    columns.add(new Column(rs.getString(1), rs.getString(2)));
+                    all.add(new Column(rs.getString(1), rs.getString(2)));
                 }
             }
         }
-        return columns;
+        Lineage.check(table, all.stream().map(Column::name).toList(), name -> name);
+        return all.stream().filter(c -> !Lineage.required(c.name())).toList();
     }
 
-    private static List<Column> dataColumns(Connection conn, String table) throws SQLException {
-        List<Column> all = columnsOf(conn, table);
-        if (all.isEmpty()) {
-            throw new WarehouseFailure("table " + table + " does not exist in the DuckDB warehouse");
+    private RuntimeException failed(RuntimeException failure, FileLoad file) {
+        if (failure instanceof DuckDbErrors.DatabaseInvalidated) {
+            // DuckDB refuses every further statement on this instance: reopen it on the next try.
+            invalidated = true;
+        } else if (failure instanceof FileRejected rejected) {
+            log.warn(
+                    "Rejected {} for {} (load {}): {}",
+                    file.sourceBlob(),
+                    file.table(),
+                    file.loadId(),
+                    rejected.getMessage());
         }
-        Set<String> names =
-                all.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        List<String> missing =
-                LINEAGE_COLUMNS.stream().filter(c -> !names.contains(c)).toList();
-        if (!missing.isEmpty()) {
-            throw new WarehouseFailure("table " + table + " lacks the lineage columns " + missing);
-        }
-        return all.stream()
-                .filter(c -> !LINEAGE.contains(c.name().toLowerCase(Locale.ROOT)))
-                .toList();
-    }
-
-    /**
-     * The insert: parameters are 1 = source blob, 2 = eTag, 3 = load id, 4 = staged file path. Only
-     * configured and catalogue names appear in the text, quoted; nothing from an event does.
-     */
-    static String insertSql(FileFormat format, boolean gzipped, String table, List<Column> columns) {
-        String columnList = columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
-        String lineage = LINEAGE_COLUMNS.stream().map(DuckDbWarehouse::quote).collect(Collectors.joining(", "));
-        String types = columns.stream()
-                .map(c -> literal(c.name()) + ": " + literal(c.type()))
-                .collect(Collectors.joining(", ", "{", "}"));
-        String reader = switch (format) {
-            // Dialect and types fixed, strict: a row that does not fit errors (with its line) instead
-            // of being skipped or re-typed by the sniffer.
-            case CSV ->
-                "read_csv(?, auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
-                        + " strict_mode = true, compression = " + (gzipped ? "'gzip'" : "'none'") + ", columns = "
-                        + types
-                        + ")";
-            case JSON ->
-                "read_json(?, format = 'newline_delimited', compression = " + (gzipped ? "'gzip'" : "'uncompressed'")
-                        + ", columns = " + types + ")";
-            case PARQUET -> "read_parquet(?)";
-        };
-        return "INSERT INTO " + quote(table) + " (" + columnList + ", " + lineage + ") SELECT " + columnList
-                + ", ?, ?, CAST(? AS UUID), current_timestamp FROM " + reader;
-    }
-
-    private RuntimeException classifyCopyError(SQLException e, FileLoad file, Path staged) {
-        String message = Objects.toString(e.getMessage(), "");
-        String kind = message.contains(":") ? message.substring(0, message.indexOf(':')) : "";
-        boolean badData = switch (kind) {
-            case "Conversion Error", "Invalid Input Error", "Constraint Error", "Out of Range Error" -> true;
-            // A Parquet file without one of the table's columns.
-            case "Binder Error" -> file.format() == FileFormat.PARQUET && message.contains("Referenced column");
-            // A corrupt compressed file is bad data, not a broken disk.
-            case "IO Error" -> message.matches("(?s).*(GZIP|gzip|zlib|decompress).*");
-            default -> false;
-        };
-        if (!badData) {
-            return classify(e, "DuckDB could not load " + file.sourceBlob() + " into " + file.table());
-        }
-        String readable = message.replace(staged.toString(), file.sourceBlob());
-        FileRejected rejected = new FileRejected(firstError(readable), errorLine(readable), errorColumn(readable));
-        log.warn(
-                "Rejected {} for {} (load {}): {}",
-                file.sourceBlob(),
-                file.table(),
-                file.loadId(),
-                rejected.getMessage());
-        return rejected;
-    }
-
-    /** DuckDB's first line, plus the line that says what is wrong when the first only says where. */
-    static String firstError(String message) {
-        String[] lines = message.strip().split("\\R");
-        StringBuilder error = new StringBuilder(lines[0].strip());
-        if (lines[0].contains("CSV Error on Line")) {
-            for (int i = 1; i < lines.length; i++) {
-                String line = lines[i].strip();
-                if (!line.isEmpty() && !line.startsWith("Original Line")) {
-                    error.append(": ").append(line);
-                    break;
-                }
-            }
-        }
-        return error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error.toString();
-    }
-
-    static @Nullable Long errorLine(String message) {
-        Matcher m = ERROR_LINE.matcher(message);
-        return m.find() ? Long.valueOf(m.group(1)) : null;
-    }
-
-    static @Nullable String errorColumn(String message) {
-        Matcher m = ERROR_COLUMN.matcher(message);
-        if (!m.find()) {
-            return null;
-        }
-        for (int g = 1; g <= m.groupCount(); g++) {
-            if (m.group(g) != null) {
-                return m.group(g);
-            }
-        }
-        return null;
+        return failure;
     }
 
     private RuntimeException classify(SQLException e, String what) {
-        String message = Objects.toString(e.getMessage(), "");
-        if (message.startsWith("FATAL Error") || message.contains("database has been invalidated")) {
-            // DuckDB refuses every further statement on an instance after a fatal error: reopen it on the next try.
+        RuntimeException failure = DuckDbErrors.classify(e, what);
+        if (failure instanceof DuckDbErrors.DatabaseInvalidated) {
             invalidated = true;
-            return new WarehouseUnavailable(what + ": " + firstError(message), e);
         }
-        if (message.startsWith("IO Error")
-                || message.startsWith("TransactionContext Error")
-                || message.contains("Could not set lock")
-                || message.startsWith("Out of Memory Error")
-                || message.startsWith("Interrupt")) {
-            return new WarehouseUnavailable(what + ": " + firstError(message), e);
-        }
-        return new WarehouseFailure(what + ": " + firstError(message), e);
+        return failure;
     }
 
     /** The connection for loads, opened (and the init script run) on first use; call with the writer lock held. */
@@ -459,37 +337,5 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 log.debug("Closing a DuckDB connection failed", e);
             }
         }
-    }
-
-    /**
-     * The staged file's name: the blob's last path segment reduced to characters that are neither glob
-     * patterns to DuckDB nor special to the file system; the folder is the load id, so names never collide.
-     */
-    static String stagedName(FileLoad file) {
-        String blob = file.blobName();
-        String last = blob.substring(blob.lastIndexOf('/') + 1);
-        String safe = last.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "");
-        if (safe.length() > 120) {
-            safe = safe.substring(safe.length() - 120);
-        }
-        return safe.isEmpty() ? "file" + (file.gzipped() ? ".gz" : "") : safe;
-    }
-
-    /** A column of a target table, as DuckDB's catalogue names and types it. */
-    record Column(String name, String type) {}
-
-    static String identifier(String name) {
-        if (!IDENTIFIER.matcher(name).matches()) {
-            throw new WarehouseFailure("not a plain identifier: " + name);
-        }
-        return name;
-    }
-
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    static String literal(String value) {
-        return '\'' + value.replace("'", "''") + '\'';
     }
 }

@@ -2,12 +2,12 @@ package io.snowhook.warehouse.snowflake;
 
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
+import io.snowhook.warehouse.Lineage;
 import io.snowhook.warehouse.LoadMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The SQL the adapter sends. Identifiers come only from configuration (validated, upper-cased as Snowflake does
@@ -16,14 +16,12 @@ import java.util.stream.Collectors;
  */
 final class SnowflakeSql {
 
-    static final String SOURCE_BLOB = "_SOURCE_BLOB";
-    static final String ETAG = "_ETAG";
-    static final String LOAD_ID = "_LOAD_ID";
-    static final String LOADED_AT = "_LOADED_AT";
+    static final String SOURCE_BLOB = unquoted(Lineage.SOURCE_BLOB);
+    static final String ETAG = unquoted(Lineage.ETAG);
+    static final String LOAD_ID = unquoted(Lineage.LOAD_ID);
+    static final String LOADED_AT = unquoted(Lineage.LOADED_AT);
     /** Optional lineage column: filled with the row's line/record number in its file when the table has it. */
-    static final String ROW_NUMBER = "_ROW_NUMBER";
-
-    static final List<String> REQUIRED_LINEAGE = List.of(SOURCE_BLOB, ETAG, LOAD_ID, LOADED_AT);
+    static final String ROW_NUMBER = unquoted(Lineage.ROW_NUMBER);
 
     private static final Pattern PLAIN_IDENTIFIER = Pattern.compile(SnowflakeProperties.IDENTIFIER);
 
@@ -37,6 +35,11 @@ final class SnowflakeSql {
         this.schema = identifier(schema);
         this.rawDatabase = database.toUpperCase(Locale.ROOT);
         this.rawSchema = schema.toUpperCase(Locale.ROOT);
+    }
+
+    /** How Snowflake names an unquoted identifier: upper-cased. */
+    static String unquoted(String name) {
+        return name.toUpperCase(Locale.ROOT);
     }
 
     /** A configured plain identifier, upper-cased (Snowflake's rule for unquoted names) and quoted. */
@@ -175,22 +178,15 @@ final class SnowflakeSql {
     /** The columns of a target table, split into data columns (in order) and lineage columns. */
     record TableColumns(List<String> data, boolean hasRowNumber) {
 
+        /**
+         * @throws io.snowhook.warehouse.WarehouseFailure when the table does not exist or lacks a lineage column
+         */
         static TableColumns of(String table, List<String> all) {
-            List<String> upper =
-                    all.stream().map(c -> c.toUpperCase(Locale.ROOT)).collect(Collectors.toList());
-            List<String> missing =
-                    REQUIRED_LINEAGE.stream().filter(l -> !upper.contains(l)).toList();
-            if (all.isEmpty()) {
-                throw new IllegalStateException("table " + table + " does not exist or is not visible to the role");
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("table " + table + " lacks the lineage columns " + missing);
-            }
+            Lineage.check(table, all, SnowflakeSql::unquoted);
             List<String> data = all.stream()
-                    .filter(c ->
-                            !REQUIRED_LINEAGE.contains(c.toUpperCase(Locale.ROOT)) && !c.equalsIgnoreCase(ROW_NUMBER))
+                    .filter(c -> !Lineage.required(c) && !Lineage.rowNumber(c))
                     .toList();
-            return new TableColumns(data, upper.contains(ROW_NUMBER));
+            return new TableColumns(data, all.stream().anyMatch(Lineage::rowNumber));
         }
     }
 }

@@ -7,6 +7,7 @@ import io.snowhook.blob.BlobSource;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
+import io.snowhook.warehouse.Lineage;
 import io.snowhook.warehouse.LoadResult;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.Warehouse;
@@ -399,6 +400,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
     }
 
     private TableColumns columns(Connection connection, String table) {
+        Lineage.table(table);
         TableColumns known = tables.get(table);
         if (known != null) {
             return known;
@@ -412,13 +414,9 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         } catch (SQLException e) {
             throw failure(connection, "reading the columns of " + table, e);
         }
-        try {
-            TableColumns columns = TableColumns.of(sql.qualified(table), names);
-            tables.put(table, columns);
-            return columns;
-        } catch (IllegalStateException e) {
-            throw new WarehouseFailure(e.getMessage());
-        }
+        TableColumns columns = TableColumns.of(sql.qualified(table), names);
+        tables.put(table, columns);
+        return columns;
     }
 
     private void rollback(Statement statement, FileLoad file) {

@@ -12,7 +12,6 @@ import io.snowhook.warehouse.LoadMode;
 import io.snowhook.warehouse.LoadResult;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.WarehouseFailure;
-import io.snowhook.warehouse.WarehouseProperties;
 import io.snowhook.warehouse.WarehouseUnavailable;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -452,10 +451,8 @@ class DuckDbWarehouseTest {
     @Test
     void runsDuckDbWithinTheConfiguredMemoryLimit() throws SQLException {
         DuckDbWarehouse limited = new DuckDbWarehouse(
-                new WarehouseProperties(
-                        "duckdb",
-                        new WarehouseProperties.DuckDb(
-                                dir.resolve("limited.duckdb"), dir.resolve("stage"), "", DataSize.ofMegabytes(300))),
+                new DuckDbProperties(
+                        dir.resolve("limited.duckdb"), dir.resolve("stage"), "", DataSize.ofMegabytes(300)),
                 new DefaultResourceLoader());
         try {
             limited.check();
@@ -473,8 +470,7 @@ class DuckDbWarehouseTest {
 
     @Test
     void refusesAStageFolderWithGlobCharacters() {
-        WarehouseProperties properties = new WarehouseProperties(
-                "duckdb", new WarehouseProperties.DuckDb(dir.resolve("w.duckdb"), dir.resolve("stage[1]"), "", null));
+        DuckDbProperties properties = new DuckDbProperties(dir.resolve("w.duckdb"), dir.resolve("stage[1]"), "", null);
 
         assertThatThrownBy(() -> new DuckDbWarehouse(properties, new DefaultResourceLoader()))
                 .isInstanceOf(IllegalStateException.class)
@@ -483,10 +479,7 @@ class DuckDbWarehouseTest {
 
     private DuckDbWarehouse warehouse(String initScript) {
         return new DuckDbWarehouse(
-                new WarehouseProperties(
-                        "duckdb",
-                        new WarehouseProperties.DuckDb(
-                                dir.resolve("warehouse.duckdb"), dir.resolve("stage"), initScript, null)),
+                new DuckDbProperties(dir.resolve("warehouse.duckdb"), dir.resolve("stage"), initScript, null),
                 new DefaultResourceLoader());
     }
 

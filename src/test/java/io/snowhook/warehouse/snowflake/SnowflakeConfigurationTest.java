@@ -3,7 +3,9 @@ package io.snowhook.warehouse.snowflake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snowhook.blob.BlobSource;
+import io.snowhook.warehouse.WorkerPool;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +23,8 @@ class SnowflakeConfigurationTest {
                     ConfigurationPropertiesAutoConfiguration.class, ValidationAutoConfiguration.class))
             .withUserConfiguration(SnowflakeConfiguration.class)
             // external staging pins blob versions through the blob port; these tests never reach it
-            .withBean(BlobSource.class, () -> new FolderBlobs(blobs));
+            .withBean(BlobSource.class, () -> new FolderBlobs(blobs))
+            .withBean(WorkerPool.class, () -> new WorkerPool(7, Duration.ofMinutes(5)));
 
     @TempDir
     static Path blobs;
@@ -47,20 +50,16 @@ class SnowflakeConfigurationTest {
 
     @Test
     void sizesThePoolToTheWorkersAndAppliesDefaults() {
-        runner.withPropertyValues(valid)
-                .withPropertyValues("snowhook.loads.workers=7")
-                .run(context -> {
-                    assertThat(context).hasSingleBean(SnowflakeWarehouse.class);
-                    SnowflakeProperties p = context.getBean(SnowflakeProperties.class);
-                    assertThat(p.schema()).isEqualTo("PUBLIC");
-                    assertThat(p.internalStage()).isEqualTo("SNOWHOOK_STAGE");
-                    assertThat(p.onError()).isEqualTo("SKIP_FILE");
-                    assertThat(p.fileFormats().csv()).isEqualTo("SNOWHOOK_CSV");
-                    assertThat(SnowflakeWarehouse.poolConfig(p, 7).getMaximumPoolSize())
-                            .isEqualTo(7);
-                    assertThat(context.getBean(SnowflakeWarehouse.class).poolSize())
-                            .isEqualTo(7);
-                });
+        runner.withPropertyValues(valid).run(context -> {
+            assertThat(context).hasSingleBean(SnowflakeWarehouse.class);
+            SnowflakeProperties p = context.getBean(SnowflakeProperties.class);
+            assertThat(p.schema()).isEqualTo("PUBLIC");
+            assertThat(p.internalStage()).isEqualTo("SNOWHOOK_STAGE");
+            assertThat(p.onError()).isEqualTo("SKIP_FILE");
+            assertThat(p.fileFormats().csv()).isEqualTo("SNOWHOOK_CSV");
+            assertThat(SnowflakeWarehouse.poolConfig(p, 7).getMaximumPoolSize()).isEqualTo(7);
+            assertThat(context.getBean(SnowflakeWarehouse.class).poolSize()).isEqualTo(7);
+        });
         runner.withPropertyValues(valid)
                 .withPropertyValues(P + "pool-size=2")
                 .run(context -> assertThat(

@@ -1,0 +1,32 @@
+package io.snowhook.warehouse.duckdb;
+
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code snowhook.warehouse.duckdb.*}: the embedded DuckDB warehouse. Bound and validated only when {@code
+ * snowhook.warehouse.type=duckdb} (the default).
+ *
+ * @param path the DuckDB database file; one process may write it at a time
+ * @param stage the local folder files are staged in before {@code COPY}; each load gets its own sub-folder,
+ *     removed after the load
+ * @param initScript SQL run on every start (e.g. {@code CREATE TABLE IF NOT EXISTS …}); a Spring resource
+ *     location, empty for none
+ * @param memoryLimit DuckDB's memory limit (its {@code memory_limit}); unset, DuckDB takes 80 % of the machine's
+ *     RAM — set it in containers, where that is the node's RAM, not the pod's
+ */
+@Validated
+@ConfigurationProperties("snowhook.warehouse.duckdb")
+record DuckDbProperties(
+        @NotNull @DefaultValue("./data/warehouse.duckdb") Path path,
+        @NotNull @DefaultValue("./data/stage") Path stage,
+
+        @NotNull @DefaultValue("classpath:warehouse/duckdb/javasips.sql")
+        String initScript,
+
+        @Nullable DataSize memoryLimit) {}
