@@ -10,6 +10,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.snowhook.support.ArgoEvents;
+import io.snowhook.support.AzuriteServer;
+import io.snowhook.support.SnowhookTest;
 import io.snowhook.support.YamlDocuments;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,9 +22,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpStatus;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import tools.jackson.databind.JsonNode;
@@ -34,17 +35,11 @@ import tools.jackson.databind.node.ObjectNode;
  * field the schema does not define, and whose HTTP trigger — body built from its {@code payload} the way the
  * Sensor builds it, headers from its {@code headers} and {@code secureHeaders} — gets a 202 from snowhook.
  */
-@SpringBootTest(
-        properties = {
-            "spring.datasource.url=jdbc:h2:mem:argo-sensor;DB_CLOSE_DELAY=-1",
-            "snowhook.loads.workers=0",
-            "snowhook.security.intake-token=" + ArgoSensorTest.INTAKE_TOKEN,
-            "snowhook.security.operator-token=operator-token-8e2a91c4f0"
-        })
-@AutoConfigureMockMvc
+@SnowhookTest
+@TestPropertySource(properties = {SnowhookTest.NO_WORKERS, SnowhookTest.CREDENTIALS})
 class ArgoSensorTest {
 
-    static final String INTAKE_TOKEN = "intake-token-5f1c0e7a9b";
+    static final String INTAKE_TOKEN = SnowhookTest.INTAKE_TOKEN;
     static final String SCHEMA = "shared/schemas/argo-events-v1.9.11.schema.json";
     static final Path PROJECT = Path.of("").toAbsolutePath();
     static final JsonMapper JSON = JsonMapper.shared();
@@ -111,7 +106,7 @@ class ArgoSensorTest {
         // One Event Hubs message from Event Grid, as the EventSource turns it into an Argo event.
         ArgoEvents.StorageEvent blob = ArgoEvents.blobCreated(
                         "devstoreaccount1", "factory-uploads", "orders/f1/2026-11-23.csv")
-                .withUrlBase(ArgoEvents.azuriteUrlBase(10000, "devstoreaccount1"))
+                .withUrlBase(ArgoEvents.azuriteUrlBase(AzuriteServer.shared().port(), "devstoreaccount1"))
                 .withETag("0x8DCB1234567890A")
                 .withContentLength(2048);
         String argoEvent = ArgoEvents.argoWholeEvent(blob);

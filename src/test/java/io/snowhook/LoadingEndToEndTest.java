@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.ArgoEvents.StorageEvent;
 import io.snowhook.support.AzuriteServer;
+import io.snowhook.support.SnowhookTest;
 import io.snowhook.support.TestFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,10 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,25 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Argo event, base64 twice, no Content-Type), blobs in a real Azurite, the pool of workers, the DuckDB
  * warehouse and the H2 ledger — one test per file format and per load mode.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "spring.datasource.url=jdbc:h2:mem:loading-e2e;DB_CLOSE_DELAY=-1",
-            "snowhook.loads.workers=2",
-            "snowhook.loads.retry.initial-delay=10ms",
-            "snowhook.loads.retry.max-delay=50ms",
-            "snowhook.routes[0].prefix=inventory/",
-            "snowhook.routes[0].table=INVENTORY",
-            "snowhook.routes[0].mode=replace",
-            "snowhook.routes[1].prefix=orders/",
-            "snowhook.routes[1].table=ORDERS",
-            "snowhook.routes[2].prefix=orders-json/",
-            "snowhook.routes[2].table=ORDERS",
-            "snowhook.routes[2].format=json",
-            "snowhook.routes[3].prefix=orders-parquet/",
-            "snowhook.routes[3].table=ORDERS",
-            "snowhook.routes[3].format=parquet"
-        })
+@SnowhookTest
 class LoadingEndToEndTest {
 
     static final String CONTAINER = AzuriteServer.DEFAULT_CONTAINER;
@@ -66,15 +47,11 @@ class LoadingEndToEndTest {
     static final String ORDERS_HEADER = "order_id,factory_id,sku,quantity,unit_price,currency,ordered_at,channel\n";
     static final String INVENTORY_HEADER = "factory_id,sku,product_name,quantity_on_hand,unit,counted_at\n";
 
-    @DynamicPropertySource
-    static void storageAndWarehouse(DynamicPropertyRegistry registry) {
-        AzuriteServer.register(registry, CONTAINER);
-        registry.add("snowhook.warehouse.duckdb.path", () -> DIR.resolve("warehouse.duckdb"));
-        registry.add("snowhook.warehouse.duckdb.stage", () -> DIR.resolve("stage"));
-    }
-
     @LocalServerPort
     int port;
+
+    @Value("${snowhook.warehouse.duckdb.path}")
+    Path warehouseFile;
 
     final HttpClient http =
             HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
@@ -249,7 +226,7 @@ class LoadingEndToEndTest {
     /** The first column of a query on the service's DuckDB file, for the rows of one blob. */
     List<String> column(String sql, String blob) {
         List<String> values = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + DIR.resolve("warehouse.duckdb"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + warehouseFile);
                 PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, CONTAINER + "/" + blob);
             try (ResultSet rs = s.executeQuery()) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.AzuriteServer;
 import io.snowhook.support.FaultProxy;
+import io.snowhook.support.SnowhookTest;
 import io.snowhook.support.TestFiles;
 import io.snowhook.system.Outages;
 import java.io.IOException;
@@ -21,12 +22,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
@@ -37,16 +37,10 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
  * a load {@code /actuator/prometheus} — closed to anyone without the operator credential — carries the load
  * metrics.
  */
-@SpringBootTest(
+@SnowhookTest
+@TestPropertySource(
         properties = {
-            // MockMvc has no server, so no management server: the actuator is served beside the API here
-            // (HostileClientsTest covers the management port).
-            "management.server.port=",
-            "spring.datasource.url=jdbc:h2:mem:observability;DB_CLOSE_DELAY=-1",
-            "snowhook.security.intake-token=" + ObservabilityTest.INTAKE_TOKEN,
-            "snowhook.security.operator-token=" + ObservabilityTest.OPERATOR_TOKEN,
-            "snowhook.loads.workers=2",
-            "snowhook.loads.poll-interval=100ms",
+            SnowhookTest.CREDENTIALS,
             "snowhook.loads.retry.max-attempts=3",
             "snowhook.loads.retry.initial-delay=50ms",
             "snowhook.loads.retry.max-delay=200ms",
@@ -54,11 +48,10 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
             "snowhook.outages.probe-interval=300ms",
             "snowhook.storage.read-timeout=5s"
         })
-@AutoConfigureMockMvc
 class ObservabilityTest {
 
-    static final String INTAKE_TOKEN = "intake-token-5f1c0e7a9b";
-    static final String OPERATOR_TOKEN = "operator-token-8e2a91c4f0";
+    static final String INTAKE_TOKEN = SnowhookTest.INTAKE_TOKEN;
+    static final String OPERATOR_TOKEN = SnowhookTest.OPERATOR_TOKEN;
     static final String OPERATOR = "Bearer " + OPERATOR_TOKEN;
     static final String CONTAINER = "factory-uploads";
     static final Duration PATIENCE = Duration.ofMinutes(2);

@@ -2,6 +2,7 @@ package io.snowhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.snowhook.support.SnowhookTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,7 @@ import java.util.TreeSet;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import org.yaml.snakeyaml.DumperOptions;
@@ -32,10 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
  * with it on every path, method, parameter, request body, response status and schema. Prose (descriptions,
  * summaries, examples, tags, info, servers) may differ; so may key order and formatting.
  */
-@SpringBootTest(
-        properties = {"spring.datasource.url=jdbc:h2:mem:openapi-contract;DB_CLOSE_DELAY=-1", "snowhook.loads.workers=0"
-        })
-@AutoConfigureMockMvc
+@SnowhookTest
+@TestPropertySource(properties = SnowhookTest.NO_WORKERS)
 class OpenApiContractTest {
 
     static final Path CONTRACT = Path.of("openapi/snowhook.yaml");

@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.AzuriteServer;
 import io.snowhook.support.Chromium;
-import io.snowhook.support.TestFiles;
+import io.snowhook.support.SnowhookTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -31,10 +30,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,37 +40,18 @@ import tools.jackson.databind.json.JsonMapper;
  * password, against the whole service: Azurite, the workers, DuckDB and H2. Skipped, saying why, where
  * chromium is not installed.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "spring.datasource.url=jdbc:h2:mem:console-browser;DB_CLOSE_DELAY=-1",
-            "snowhook.loads.workers=1",
-            "snowhook.loads.retry.initial-delay=10ms",
-            "snowhook.loads.retry.max-delay=50ms",
-            "snowhook.security.intake-token=" + ConsoleBrowserTest.INTAKE_TOKEN,
-            "snowhook.security.operator-username=ops",
-            "snowhook.security.operator-password=" + ConsoleBrowserTest.PASSWORD,
-            "snowhook.routes[0].prefix=orders/",
-            "snowhook.routes[0].table=ORDERS"
-        })
+@SnowhookTest
+@TestPropertySource(properties = SnowhookTest.CREDENTIALS)
 class ConsoleBrowserTest {
 
-    static final String INTAKE_TOKEN = "console-intake-token-3b9f";
-    static final String PASSWORD = "console-password-77c1";
+    static final String INTAKE_TOKEN = SnowhookTest.INTAKE_TOKEN;
+    static final String PASSWORD = SnowhookTest.OPERATOR_PASSWORD;
     static final String CONTAINER = AzuriteServer.DEFAULT_CONTAINER;
     static final String HEADER = "order_id,factory_id,sku,quantity,unit_price,currency,ordered_at,channel\n";
     static final AzuriteServer azurite = AzuriteServer.shared();
-    static final Path DIR = TestFiles.tempDir("snowhook-console-browser");
     static final Duration WAIT = Duration.ofSeconds(60);
 
     static ChromeDriver browser;
-
-    @DynamicPropertySource
-    static void storageAndWarehouse(DynamicPropertyRegistry registry) {
-        AzuriteServer.register(registry, CONTAINER);
-        registry.add("snowhook.warehouse.duckdb.path", () -> DIR.resolve("warehouse.duckdb"));
-        registry.add("snowhook.warehouse.duckdb.stage", () -> DIR.resolve("stage"));
-    }
 
     @BeforeAll
     static void startBrowser() {

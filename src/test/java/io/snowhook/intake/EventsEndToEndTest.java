@@ -7,6 +7,8 @@ import io.snowhook.loads.LoadService;
 import io.snowhook.loads.LoadStatus;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.ArgoEvents.StorageEvent;
+import io.snowhook.support.AzuriteServer;
+import io.snowhook.support.SnowhookTest;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,8 +22,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,15 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * HTTP exactly as Argo sends them (no Content-Type), recorded with the right blob and route. Without
  * workers: this test is about what intake records, not about loading.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "server.address=127.0.0.1",
-            "snowhook.loads.workers=0",
-            "spring.datasource.url=jdbc:h2:mem:events-e2e;DB_CLOSE_DELAY=-1",
-            "snowhook.warehouse.duckdb.path=target/events-e2e/warehouse.duckdb",
-            "snowhook.warehouse.duckdb.stage=target/events-e2e/stage"
-        })
+@SnowhookTest
+@TestPropertySource(properties = SnowhookTest.NO_WORKERS)
 class EventsEndToEndTest {
 
     static final String ACCOUNT = "devstoreaccount1";
@@ -200,7 +195,7 @@ class EventsEndToEndTest {
         return ArgoEvents.blobCreated(ACCOUNT, CONTAINER, blobName)
                 .withId(UUID.randomUUID().toString())
                 .withETag("0x8DC" + UUID.randomUUID().toString().substring(0, 8).toUpperCase())
-                .withUrlBase(ArgoEvents.azuriteUrlBase(10000, ACCOUNT));
+                .withUrlBase(ArgoEvents.azuriteUrlBase(AzuriteServer.shared().port(), ACCOUNT));
     }
 
     /** Posts like Argo's HTTP trigger: no Content-Type header at all. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.snowhook.support.AzuriteServer;
-import io.snowhook.support.TestFiles;
+import io.snowhook.support.SnowhookTest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,10 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,31 +31,19 @@ import tools.jackson.databind.json.JsonMapper;
  * The whole service as it runs (HTTP, H2 ledger, workers, DuckDB, a real Azurite): blobs uploaded without
  * any event are found by a sweep requested over HTTP and loaded with their rows; a second sweep finds nothing.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "spring.datasource.url=jdbc:h2:mem:sweep-e2e;DB_CLOSE_DELAY=-1",
-            "snowhook.loads.workers=2",
-            "snowhook.sweep.page-size=8",
-            "snowhook.sweep.poll-interval=200ms"
-        })
+@SnowhookTest
 class SweepEndToEndTest {
 
     static final String CONTAINER = "sweep-e2e";
     static final AzuriteServer azurite = AzuriteServer.shared();
-    static final Path DIR = TestFiles.tempDir("snowhook-sweep-e2e");
     static final String HEADER = "order_id,factory_id,sku,quantity,unit_price,currency,ordered_at,channel\n";
     static final Duration PATIENCE = Duration.ofMinutes(3);
 
-    @DynamicPropertySource
-    static void storageAndWarehouse(DynamicPropertyRegistry registry) {
-        AzuriteServer.register(registry, CONTAINER);
-        registry.add("snowhook.warehouse.duckdb.path", () -> DIR.resolve("warehouse.duckdb"));
-        registry.add("snowhook.warehouse.duckdb.stage", () -> DIR.resolve("stage"));
-    }
-
     @LocalServerPort
     int port;
+
+    @Value("${snowhook.warehouse.duckdb.path}")
+    Path warehouseFile;
 
     final HttpClient http =
             HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
@@ -144,7 +130,7 @@ class SweepEndToEndTest {
     }
 
     long rows(String blob) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + DIR.resolve("warehouse.duckdb"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + warehouseFile);
                 PreparedStatement s = c.prepareStatement("SELECT count(*) FROM ORDERS WHERE _source_blob = ?")) {
             s.setString(1, CONTAINER + "/" + blob);
             try (ResultSet rs = s.executeQuery()) {

@@ -3,46 +3,33 @@ package io.snowhook.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snowhook.support.ArgoEvents;
+import io.snowhook.support.AzuriteServer;
+import io.snowhook.support.SnowhookTest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 /** The access rules with every credential configured, over the real filter chain. */
-@SpringBootTest(
-        properties = {
-            // MockMvc has no server, so no management server: the actuator is served beside the API here
-            // (HostileClientsTest covers the management port).
-            "management.server.port=",
-            "spring.datasource.url=jdbc:h2:mem:security-chain;DB_CLOSE_DELAY=-1",
-            "snowhook.loads.workers=0",
-            "snowhook.security.intake-token=" + SecurityChainTest.INTAKE_TOKEN,
-            "snowhook.security.intake-username=argo",
-            "snowhook.security.intake-password=" + SecurityChainTest.INTAKE_PASSWORD,
-            "snowhook.security.operator-token=" + SecurityChainTest.OPERATOR_TOKEN,
-            "snowhook.security.operator-username=ops",
-            "snowhook.security.operator-password=" + SecurityChainTest.OPERATOR_PASSWORD,
-            "snowhook.security.status-reads=operator"
-        })
-@AutoConfigureMockMvc
+@SnowhookTest
+@TestPropertySource(properties = {SnowhookTest.NO_WORKERS, SnowhookTest.CREDENTIALS})
 @ExtendWith(OutputCaptureExtension.class)
 class SecurityChainTest {
 
-    static final String INTAKE_TOKEN = "intake-token-5f1c0e7a9b";
-    static final String INTAKE_PASSWORD = "intake-password-d41d8cd9";
-    static final String OPERATOR_TOKEN = "operator-token-8e2a91c4f0";
-    static final String OPERATOR_PASSWORD = "operator-password-0cc175b9";
+    static final String INTAKE_TOKEN = SnowhookTest.INTAKE_TOKEN;
+    static final String INTAKE_PASSWORD = SnowhookTest.INTAKE_PASSWORD;
+    static final String OPERATOR_TOKEN = SnowhookTest.OPERATOR_TOKEN;
+    static final String OPERATOR_PASSWORD = SnowhookTest.OPERATOR_PASSWORD;
 
     @Autowired
     MockMvcTester mvc;
@@ -158,10 +145,10 @@ class SecurityChainTest {
 
     /** A new blob version each time, as Argo posts it: the whole event, no Content-Type. */
     static String event() {
-        return ArgoEvents.argoWholeEvent(
-                ArgoEvents.blobCreated("devstoreaccount1", "factory-uploads", "orders/f1/" + UUID.randomUUID() + ".csv")
-                        .withUrlBase(ArgoEvents.azuriteUrlBase(10000, "devstoreaccount1"))
-                        .withContentLength(2048));
+        return ArgoEvents.argoWholeEvent(ArgoEvents.blobCreated(
+                        "devstoreaccount1", "factory-uploads", "orders/f1/" + UUID.randomUUID() + ".csv")
+                .withUrlBase(ArgoEvents.azuriteUrlBase(AzuriteServer.shared().port(), "devstoreaccount1"))
+                .withContentLength(2048));
     }
 
     @Test
