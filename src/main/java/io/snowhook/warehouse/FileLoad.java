@@ -46,6 +46,11 @@ public record FileLoad(
         this(loadId, account, container, blobName, etag, size, table, format, mode, staging, 1);
     }
 
+    /** The file's table, format, mode and staging. */
+    public LoadTarget target() {
+        return new LoadTarget(table, format, mode, staging);
+    }
+
     public String sourceBlob() {
         return container + "/" + blobName;
     }

@@ -1,10 +1,11 @@
 package io.snowhook.warehouse;
 
 import java.io.InputStream;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The port to the warehouse: stage one file and {@code COPY} it into its table, checking the per-file result.
+ * The port to the warehouse: stage files and {@code COPY} them into their table, checking the per-file result.
  *
  * <p>Contract: a load is idempotent per blob version — running it again (after a crash, a retry or a
  * re-ingest) leaves the table as if it ran once. In {@link LoadMode#APPEND} mode the rows of the same
@@ -18,6 +19,38 @@ public interface Warehouse {
      */
     default boolean readsFromStorage(FileLoad file) {
         return false;
+    }
+
+    /**
+     * Loads a batch: every file of one target (table, format, mode, staging) and container, with one result per file.
+     *
+     * <p>Contract:
+     *
+     * <ul>
+     *   <li>Exactly one {@link FileResult} per file of the batch, in the batch's order.
+     *   <li>{@link FileResult.Loaded}: the file's rows are in the table, once; the rows earlier runs left are gone — in
+     *       {@link LoadMode#REPLACE} mode every older version of the blob, in any mode an earlier run of the same blob
+     *       version (the load retried or re-ingested).
+     *   <li>{@link FileResult.Failed}: none of the file's rows remain, and the rows of earlier runs of its blob are
+     *       untouched (in replace mode the blob's previous version keeps its rows). One file's failure never fails,
+     *       and never rolls back, another file. A permanent failure that is no single file's (the table is missing or
+     *       lacks a lineage column) is every file's {@code Failed}.
+     *   <li>A {@link io.snowhook.system.TransientFailure} — warehouse busy or unreachable ({@link
+     *       WarehouseUnavailable}), or one that {@code contents} raised for an outage of storage — is thrown for the
+     *       whole batch: retry the batch (as a new attempt). Files a failed try committed are loaded again by the
+     *       retry without duplicating their rows.
+     *   <li>{@code contents} is opened for a file only when {@link #readsFromStorage} is false for it, once per try,
+     *       and closed by the adapter; what its streams throw for one file fails only that file ({@link
+     *       FileContents#open}).
+     *   <li>Each file's {@link FileLoad#etag()} is the version the rows are tagged with ({@code _etag}): it must be
+     *       known before the call.
+     * </ul>
+     *
+     * <p>This default loads the files one at a time through {@link #load(FileLoad, InputStream)} ({@link
+     * FileByFile}); adapters load a batch in fewer statements.
+     */
+    default List<FileResult> load(FileBatch batch, FileContents contents) {
+        return FileByFile.load(this, batch, contents);
     }
 
     /**
