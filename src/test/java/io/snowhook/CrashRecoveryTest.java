@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.ArgoEvents.StorageEvent;
 import io.snowhook.support.AzuriteServer;
+import io.snowhook.support.PostgresSchema;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,11 +25,17 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The service as its own JVM process on the embedded defaults (H2 ledger file, DuckDB file, Azurite):
  * loads are queued, the process is killed with SIGKILL while some run and others wait, and a new process
- * on the same files finishes every load — each file's rows exactly once.
+ * on the same files finishes every load — each file's rows exactly once. And on either ledger, H2 or
+ * PostgreSQL, every event answered with 202 before a SIGKILL that hits the service mid-stream, with
+ * requests in flight and workers running, is in the ledger afterwards.
  */
 class CrashRecoveryTest {
 
@@ -47,6 +56,8 @@ class CrashRecoveryTest {
     static final int FILES = 8;
     static final int ROWS = 25_000;
     static final Duration PATIENCE = Duration.ofMinutes(3);
+    static final int POSTERS = 8;
+    static final int ACKNOWLEDGED_BEFORE_KILL = 200;
 
     final AzuriteServer azurite = AzuriteServer.shared();
     final HttpClient http = HttpClient.newBuilder()
@@ -142,6 +153,103 @@ class CrashRecoveryTest {
         }
     }
 
+    @Test
+    void keepsEveryAcknowledgedEventOnTheShippedH2LedgerWhenKilledMidStream() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("ledger") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
+        Set<String> acknowledged;
+        azurite.createContainer(CONTAINER); // healthy storage, so the service reports up
+        try (Service service = Service.start(dir, azurite, "h2-stream", url, 4, Map.of())) {
+            acknowledged = killWhilePosting(service);
+        }
+        assertThat(ledgerIds(url, "sa"))
+                .as("loads acknowledged with 202 before the SIGKILL")
+                .containsAll(acknowledged);
+    }
+
+    @Test
+    void keepsEveryAcknowledgedEventOnPostgresWhenKilledMidStream() throws Exception {
+        PostgresSchema postgres = new PostgresSchema("crash");
+        postgres.require("crash recovery");
+        try {
+            Map<String, Object> ledger = new LinkedHashMap<>();
+            postgres.register((name, value) -> ledger.put(name, value.get()));
+            String url = (String) ledger.remove("spring.datasource.url");
+            Set<String> acknowledged;
+            azurite.createContainer(CONTAINER); // healthy storage, so the service reports up
+            try (Service service = Service.start(dir, azurite, "postgres-stream", url, 4, ledger)) {
+                acknowledged = killWhilePosting(service);
+            }
+            assertThat(ledgerIds(url, PostgresSchema.USER))
+                    .as("loads acknowledged with 202 before the SIGKILL")
+                    .containsAll(acknowledged);
+        } finally {
+            postgres.drop();
+        }
+    }
+
+    /**
+     * Posts new blobs' events from {@value #POSTERS} clients at once, as Argo does, and SIGKILLs the service
+     * once {@value #ACKNOWLEDGED_BEFORE_KILL} were acknowledged, while the others still post.
+     *
+     * @return the ids of the loads answered with 202 (those whose answer was read whole before the kill)
+     */
+    Set<String> killWhilePosting(Service service) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicBoolean posting = new AtomicBoolean(true);
+        ExecutorService posters = Executors.newFixedThreadPool(POSTERS);
+        for (int p = 0; p < POSTERS; p++) {
+            int poster = p;
+            posters.execute(() -> {
+                for (int i = 0; posting.get(); i++) {
+                    StorageEvent event = ArgoEvents.blobCreated(
+                                    AzuriteServer.ACCOUNT,
+                                    CONTAINER,
+                                    "orders/kill-" + run + "/p" + poster + "-" + i + ".csv")
+                            .withUrlBase(ArgoEvents.azuriteUrlBase(azurite.port(), AzuriteServer.ACCOUNT))
+                            .withETag("0x8DCC" + poster + "0" + i);
+                    try {
+                        HttpResponse<String> response = http.send(
+                                HttpRequest.newBuilder(service.uri("/events"))
+                                        .POST(HttpRequest.BodyPublishers.ofString(ArgoEvents.argoWholeEvent(event)))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() == 202) {
+                            acknowledged.add(json.readTree(response.body())
+                                    .get("loads")
+                                    .get(0)
+                                    .get("id")
+                                    .asString());
+                        }
+                    } catch (IOException killed) {
+                        return;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            });
+        }
+        await().atMost(PATIENCE).until(() -> acknowledged.size() >= ACKNOWLEDGED_BEFORE_KILL);
+        service.kill();
+        posting.set(false);
+        posters.shutdown();
+        assertThat(posters.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+        System.out.println(acknowledged.size() + " events acknowledged before the SIGKILL");
+        return Set.copyOf(acknowledged);
+    }
+
+    static Set<String> ledgerIds(String url, String user) throws SQLException {
+        Set<String> ids = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(url, user, "");
+                ResultSet rs = c.createStatement().executeQuery("SELECT id FROM loads")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
     /** Posts the event as an Argo Sensor does: the whole Argo event, base64 twice, no Content-Type. */
     String post(Service service, StorageEvent event) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
@@ -225,6 +333,18 @@ class CrashRecoveryTest {
 
         static Service start(Path dir, AzuriteServer azurite, String name, String ledgerUrl, int workers)
                 throws IOException {
+            return start(dir, azurite, name, ledgerUrl, workers, Map.of());
+        }
+
+        /** With more properties, e.g. a PostgreSQL ledger's user and schema. */
+        static Service start(
+                Path dir,
+                AzuriteServer azurite,
+                String name,
+                String ledgerUrl,
+                int workers,
+                Map<String, Object> properties)
+                throws IOException {
             int port = freePort();
             int managementPort = freePort();
             Path log = dir.resolve(name + ".log");
@@ -244,6 +364,7 @@ class CrashRecoveryTest {
                     "--snowhook.loads.workers=" + workers,
                     "--spring.main.banner-mode=off"));
             azurite.properties(List.of(CONTAINER)).forEach((key, value) -> command.add("--" + key + "=" + value));
+            properties.forEach((key, value) -> command.add("--" + key + "=" + value));
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
