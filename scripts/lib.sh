@@ -87,7 +87,8 @@ start_azurite() {
   ' "$AZURITE_ENDPOINT?comp=list" "$AZURITE_PID" || die "Azurite did not start; see $dir/logs/azurite.log"
 }
 
-# start_snowhook <data dir> <port> [java options…] — the embedded defaults (H2 + DuckDB + Azurite) under <data dir>.
+# start_snowhook <data dir> <port> [java options…] — the embedded defaults (H2 + DuckDB + Azurite) under <data dir>;
+# LEDGER_URL, when set, replaces the H2 ledger URL (e.g. a PostgreSQL schema of a benchmark).
 # The actuator listens on $MANAGEMENT_PORT (a free loopback port, 8081 when that is free) — SNOWHOOK_MANAGEMENT_URL.
 start_snowhook() {
   local dir=$1 port=$2
@@ -98,7 +99,7 @@ start_snowhook() {
     --server.address=127.0.0.1 \
     --server.port="$port" \
     --management.server.port="$management_port" \
-    --spring.datasource.url="jdbc:h2:file:$dir/snowhook-ledger;AUTO_SERVER=FALSE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0" \
+    --spring.datasource.url="${LEDGER_URL:-jdbc:h2:file:$dir/snowhook-ledger;AUTO_SERVER=FALSE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0}" \
     --snowhook.warehouse.duckdb.path="$dir/warehouse.duckdb" \
     --snowhook.warehouse.duckdb.stage="$dir/stage" \
     --snowhook.storage.accounts[0].name="$AZURITE_ACCOUNT" \
