@@ -126,15 +126,26 @@ class Envelopes {
 
     /** Standard or URL-safe alphabet; line breaks (as some encoders wrap) are ignored, nothing else is. */
     private static byte @Nullable [] base64(String text) {
-        String compact = WHITESPACE.matcher(text).replaceAll("");
-        for (Base64.Decoder decoder : List.of(Base64.getDecoder(), Base64.getUrlDecoder())) {
+        // Argo's (Go's) base64 has no line breaks: the regex runs only when there is whitespace to drop
+        String compact = hasWhitespace(text) ? WHITESPACE.matcher(text).replaceAll("") : text;
+        try {
+            return Base64.getDecoder().decode(compact);
+        } catch (IllegalArgumentException notStandard) {
             try {
-                return decoder.decode(compact);
-            } catch (IllegalArgumentException notThisAlphabet) {
-                // try the next alphabet
+                return Base64.getUrlDecoder().decode(compact);
+            } catch (IllegalArgumentException notUrlSafe) {
+                return null;
             }
         }
-        return null;
+    }
+
+    private static boolean hasWhitespace(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** CloudEvents binary mode: the context attributes are {@code ce-*} headers, the body is {@code data}. */
