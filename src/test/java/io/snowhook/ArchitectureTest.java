@@ -14,8 +14,10 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.springframework.stereotype.Repository;
 
 /**
- * Keeps the arrows of docs/architecture.md pointing one way: {@code intake → loads → {routing, blob,
- * warehouse}} and {@code sweep → {loads, blob, routing}}, routing uses warehouse's enums, everybody may use {@code system}.
+ * Keeps the arrows of docs/architecture.md pointing one way: {@code intake → loads.ledger}, {@code sweep →
+ * {loads.ledger, blob, routing}}, {@code loads.web → loads.ledger}, {@code loads.work → {loads.ledger, blob,
+ * warehouse}}, {@code loads.ledger → {routing, blob}}; routing uses warehouse's enums, the adapters (blob,
+ * warehouse, routing) use none of the features, everybody may use {@code system}.
  */
 @AnalyzeClasses(packages = "io.snowhook", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -39,6 +41,33 @@ class ArchitectureTest {
             .because("the status API is an outer layer of loads: it uses LoadService, nobody uses it");
 
     @ArchTest
+    static final ArchRule theLedgerDoesNotDependOnTheWork = noClasses()
+            .that()
+            .resideInAPackage("io.snowhook.loads.ledger..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.snowhook.loads.work..")
+            .because("the ledger records what is to be loaded; the workers read it, never the other way round");
+
+    @ArchTest
+    static final ArchRule theLoadsWebLayerDoesNotDependOnTheWork = noClasses()
+            .that()
+            .resideInAPackage("io.snowhook.loads.web..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.snowhook.loads.work..")
+            .because("the status and re-ingest API reads and writes the ledger only; the workers pick its loads up");
+
+    @ArchTest
+    static final ArchRule nothingOutsideTheWorkDependsOnIt = noClasses()
+            .that()
+            .resideOutsideOfPackage("io.snowhook.loads.work..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.snowhook.loads.work..")
+            .because("the work is a leaf: it is told of new loads by an event, and nobody calls it");
+
+    @ArchTest
     static final ArchRule nothingDependsOnSweeps = noClasses()
             .that()
             .resideOutsideOfPackage("io.snowhook.sweep..")
@@ -54,7 +83,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("io.snowhook.loads..", "io.snowhook.intake..", "io.snowhook.sweep..")
-            .because("blob, warehouse and routing are used by loads, never the other way round");
+            .because("blob, warehouse and routing are adapters the loads use, never the other way round");
 
     @ArchTest
     static final ArchRule blobAndWarehouseDoNotDependOnRouting = noClasses()

@@ -85,7 +85,7 @@ class AzureBlobSource implements BlobSource, BlobListing {
         try {
             SyncPoller<BlobCopyInfo, Void> poller = pinned.beginCopy(new BlobBeginCopyOptions(url)
                     .setSourceRequestConditions(
-                            new BlobBeginCopySourceRequestConditions().setIfMatch(quoted(expectedEtag)))
+                            new BlobBeginCopySourceRequestConditions().setIfMatch(ETag.quoted(expectedEtag)))
                     .setPollInterval(Duration.ofMillis(200)));
             // within one account the copy is usually complete on the first answer
             PollResponse<BlobCopyInfo> done = poller.waitForCompletion(copyTimeout);
@@ -140,7 +140,7 @@ class AzureBlobSource implements BlobSource, BlobListing {
         BlobClient blob = containerOf(id.account(), id.container()).getBlobClient(id.name());
         BlobInputStreamOptions options = new BlobInputStreamOptions();
         if (expectedEtag != null) {
-            options.setRequestConditions(new BlobRequestConditions().setIfMatch(quoted(expectedEtag)));
+            options.setRequestConditions(new BlobRequestConditions().setIfMatch(ETag.quoted(expectedEtag)));
         }
         BlobInputStream stream;
         try {
@@ -155,7 +155,7 @@ class AzureBlobSource implements BlobSource, BlobListing {
             }
             throw failure;
         }
-        String etag = unquoted(stream.getProperties().getETag());
+        String etag = ETag.unquoted(stream.getProperties().getETag());
         return new BlobContent(
                 new TranslatingStream(stream, id), stream.getProperties().getBlobSize(), etag);
     }
@@ -182,7 +182,7 @@ class AzureBlobSource implements BlobSource, BlobListing {
                     }
                     blobs.add(new ListedBlob(
                             item.getName(),
-                            unquoted(p.getETag()),
+                            ETag.unquoted(p.getETag()),
                             p.getContentLength() == null ? 0 : p.getContentLength(),
                             p.getLastModified().toInstant(),
                             p.getContentType()));
@@ -315,17 +315,6 @@ class AzureBlobSource implements BlobSource, BlobListing {
             }
         }
         return null;
-    }
-
-    /** HTTP {@code If-Match} wants the entity tag quoted; events and the ledger carry it unquoted. */
-    static String quoted(String etag) {
-        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
-    }
-
-    static String unquoted(String etag) {
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-                ? etag.substring(1, etag.length() - 1)
-                : etag;
     }
 
     private static boolean hasText(@Nullable String value) {

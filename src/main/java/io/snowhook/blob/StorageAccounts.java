@@ -1,5 +1,6 @@
 package io.snowhook.blob;
 
+import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,7 @@ public class StorageAccounts {
 
     private final Map<String, StorageProperties.Account> byName;
 
-    StorageAccounts(StorageProperties properties) {
+    public StorageAccounts(StorageProperties properties) {
         this.byName = properties.accounts().stream()
                 .collect(Collectors.toUnmodifiableMap(a -> a.name().toLowerCase(Locale.ROOT), Function.identity()));
     }
@@ -30,17 +31,38 @@ public class StorageAccounts {
     }
 
     /**
+     * Checks that snowhook may read blobs of this container of this account ({@link #allows}).
+     *
+     * @throws UnknownStorageAccount 422 {@code unknown-storage-account} when it may not
+     */
+    public void checkAllowed(String account, String container, String blob) {
+        if (!allows(account, container)) {
+            throw new UnknownStorageAccount(account, container, blob);
+        }
+    }
+
+    /**
      * Whether an event's {@code data.url} host is one this account may legitimately have: the configured
      * endpoint's host, or the account's public blob / Data Lake host.
      */
     public boolean acceptsUrlHost(String account, String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        String a = account.toLowerCase(Locale.ROOT);
-        if (h.equals(a + ".blob.core.windows.net") || h.equals(a + ".dfs.core.windows.net")) {
+        if (BlobUrl.isAzureHostOf(account, host)) {
             return true;
         }
         return account(account)
-                .map(acc -> h.equalsIgnoreCase(acc.endpointOrDefault().getHost()))
+                .map(acc -> host.equalsIgnoreCase(acc.endpointOrDefault().getHost()))
                 .orElse(false);
+    }
+
+    /**
+     * Checks a blob URL's host against the account ({@link #acceptsUrlHost}).
+     *
+     * @throws UntrustedBlobUrl 422 {@code untrusted-blob-url} for a host the account cannot have
+     */
+    public void checkUrlHost(String account, URI url, String blob) {
+        String host = url.getHost();
+        if (host == null || !acceptsUrlHost(account, host)) {
+            throw new UntrustedBlobUrl(account, host == null ? BlobUrl.withoutQuery(url.toString()) : host, blob);
+        }
     }
 }

@@ -1,14 +1,14 @@
 package io.snowhook.intake;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.snowhook.loads.IncomingBlob;
+import io.snowhook.blob.BlobUrl;
+import io.snowhook.blob.ETag;
+import io.snowhook.loads.ledger.IncomingBlob;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.UriUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -174,7 +173,7 @@ class BlobEvents {
         URI url = null;
         if (urlText != null) {
             url = url(event, urlText);
-            if (!namesBlob(url, account, container, blob)) {
+            if (!BlobUrl.names(url, account, container, blob)) {
                 throw new BlobUrlMismatch(event.pointer("data/url"), account, container, blob);
             }
         }
@@ -200,7 +199,7 @@ class BlobEvents {
                 account,
                 container,
                 blob,
-                rawETag == null ? null : normaliseETag(rawETag),
+                rawETag == null ? null : ETag.unquoted(rawETag),
                 sequencer,
                 contentLength,
                 contentType,
@@ -213,58 +212,10 @@ class BlobEvents {
         return "event type " + type + " is not " + BLOB_CREATED;
     }
 
-    /** Event Grid writes the eTag both quoted ({@code "\"0x8D…\""}) and bare. */
-    static String normaliseETag(String eTag) {
-        String e = eTag.strip();
-        if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
-            e = e.substring(1, e.length() - 1);
-        }
-        return e;
-    }
-
-    /**
-     * Whether {@code url} names this blob: host style {@code https://<account>.blob.core.windows.net/<container>/<blob>}
-     * (any host whose first label is the account: blob, dfs, sovereign clouds) or path style
-     * {@code http://127.0.0.1:10000/<account>/<container>/<blob>} (Azurite, custom endpoints). Path
-     * segments are percent-decoded ('+' stays a plus) before comparing.
-     */
-    static boolean namesBlob(URI url, String account, String container, String blob) {
-        String host = url.getHost();
-        String rawPath = url.getRawPath();
-        if (host == null || rawPath == null || !rawPath.startsWith("/")) {
-            return false;
-        }
-        String path = rawPath.substring(1);
-        if (!host.toLowerCase(Locale.ROOT).startsWith(account.toLowerCase(Locale.ROOT) + ".")) {
-            int slash = path.indexOf('/');
-            if (slash < 0 || !decode(path.substring(0, slash)).equalsIgnoreCase(account)) {
-                return false;
-            }
-            path = path.substring(slash + 1);
-        }
-        int slash = path.indexOf('/');
-        if (slash < 0) {
-            return false;
-        }
-        return decode(path.substring(0, slash)).equals(container)
-                && decode(path.substring(slash + 1)).equals(blob);
-    }
-
-    private static String decode(String segment) {
-        try {
-            return UriUtils.decode(segment, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return "\u0000invalid";
-        }
-    }
-
     private static URI url(RawEvent event, String text) {
         try {
             URI url = new URI(text);
-            if (url.getScheme() == null
-                    || !(url.getScheme().equalsIgnoreCase("https")
-                            || url.getScheme().equalsIgnoreCase("http"))
-                    || url.getHost() == null) {
+            if (!BlobUrl.isHttp(url)) {
                 throw new InvalidEvent(event.pointer("data/url"), "must be an absolute http(s) URL.");
             }
             return url;

@@ -1,7 +1,7 @@
 package io.snowhook.intake;
 
-import io.snowhook.loads.Load;
-import io.snowhook.loads.LoadStatus;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadStatus;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;

@@ -1,8 +1,8 @@
 package io.snowhook.intake;
 
-import io.snowhook.loads.IncomingBlob;
-import io.snowhook.loads.Load;
-import io.snowhook.loads.LoadService;
+import io.snowhook.loads.ledger.IncomingBlob;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -51,12 +51,19 @@ class EventsController {
 
     private final Envelopes envelopes;
     private final BlobEvents blobEvents;
+    private final IncomingBlobCheck check;
     private final LoadService loads;
     private final IntakeProperties properties;
 
-    EventsController(Envelopes envelopes, BlobEvents blobEvents, LoadService loads, IntakeProperties properties) {
+    EventsController(
+            Envelopes envelopes,
+            BlobEvents blobEvents,
+            IncomingBlobCheck check,
+            LoadService loads,
+            IntakeProperties properties) {
         this.envelopes = envelopes;
         this.blobEvents = blobEvents;
+        this.check = check;
         this.loads = loads;
         this.properties = properties;
     }
@@ -100,6 +107,7 @@ class EventsController {
                 .map(blobEvents::toIncomingBlob)
                 .flatMap(Optional::stream)
                 .toList();
+        blobs = check.admitted(blobs);
         List<Load> recorded = blobs.isEmpty() ? List.of() : loads.submit(blobs);
         if (validationCode.isPresent()) {
             // Event Grid counts any 2xx as delivered: the events beside the handshake are recorded above

@@ -35,7 +35,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("snowhook.loads")
-record LoadsProperties(
+public record LoadsProperties(
         @DefaultValue("4") @Min(0) @Max(256) int workers,
         @NotNull @DefaultValue("500ms") Duration pollInterval,
         @NotNull @DefaultValue("5m") Duration lease,
@@ -52,7 +52,7 @@ record LoadsProperties(
         Duration retentionInterval) {
 
     /** Whether final loads are purged at all ({@code retention} is not {@code 0}). */
-    boolean purging() {
+    public boolean purging() {
         return !retention.isZero();
     }
 
@@ -67,7 +67,7 @@ record LoadsProperties(
      *     this)
      * @param maxDelay the longest delay between two tries
      */
-    record Retry(
+    public record Retry(
             @DefaultValue("5") @Min(1) int maxAttempts,
             @NotNull @DefaultValue("1s") Duration initialDelay,
             @DecimalMin("1.0") @DefaultValue("2") double multiplier,

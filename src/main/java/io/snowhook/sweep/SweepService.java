@@ -2,7 +2,7 @@ package io.snowhook.sweep;
 
 import io.snowhook.blob.StorageAccounts;
 import io.snowhook.blob.StorageProperties;
-import io.snowhook.loads.LedgerRetention;
+import io.snowhook.loads.ledger.LedgerRetention;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;

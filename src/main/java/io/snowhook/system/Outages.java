@@ -2,12 +2,8 @@ package io.snowhook.system;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -86,31 +82,14 @@ public class Outages implements DisposableBean {
     }
 
     /**
-     * Whether a failure is connection-level: somewhere in its causes the dependency gave no answer (an I/O
-     * error, a timeout, a JDBC connection failure).
-     */
-    public static boolean isConnectionLevel(Throwable failure) {
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        for (Throwable t = failure; t != null && seen.put(t, true) == null; t = t.getCause()) {
-            if (t instanceof IOException
-                    || t instanceof TimeoutException
-                    || t instanceof CheckTimedOut
-                    || t instanceof SQLTransientConnectionException
-                    || t instanceof SQLNonTransientConnectionException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Records a failure of {@code dependency}; only connection-level failures count.
+     * Records a failure of {@code dependency}; only connection-level failures count ({@link
+     * TransientFailure#isConnectionLevel}).
      *
      * @return whether the dependency is known down now
      */
     public boolean failed(String dependency, Throwable failure) {
         State state = state(dependency);
-        if (!isConnectionLevel(failure)) {
+        if (!TransientFailure.isConnectionLevel(failure)) {
             return state.down.get();
         }
         int failures = state.failures.incrementAndGet();

@@ -3,8 +3,9 @@ package io.snowhook.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.snowhook.blob.BlobUrl;
 import io.snowhook.intake.RawEvent.Schema;
-import io.snowhook.loads.IncomingBlob;
+import io.snowhook.loads.ledger.IncomingBlob;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.ArgoEvents.StorageEvent;
 import java.net.URI;
@@ -120,10 +121,10 @@ class BlobEventsTest {
     void comparesPercentDecodedUrlPaths() {
         StorageEvent odd = ArgoEvents.blobCreated("javasipsfactory", "factory-uploads", "orders/a+b c%/ünï 'x'.csv");
 
-        assertThat(BlobEvents.namesBlob(
+        assertThat(BlobUrl.names(
                         URI.create(odd.url()), "javasipsfactory", "factory-uploads", "orders/a+b c%/ünï 'x'.csv"))
                 .isTrue();
-        assertThat(BlobEvents.namesBlob(
+        assertThat(BlobUrl.names(
                         URI.create("https://javasipsfactory.blob.core.windows.net/factory-uploads/orders/a%2Bb"),
                         "javasipsfactory",
                         "factory-uploads",

@@ -14,10 +14,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.snowhook.loads.IncomingBlob;
-import io.snowhook.loads.Load;
-import io.snowhook.loads.LoadService;
-import io.snowhook.loads.LoadStatus;
+import io.snowhook.blob.StorageAccounts;
+import io.snowhook.loads.ledger.IncomingBlob;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadOrigin;
+import io.snowhook.loads.ledger.LoadService;
+import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.ArgoEvents.StorageEvent;
 import io.snowhook.system.Problem;
@@ -39,8 +41,19 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
-@WebMvcTest(controllers = EventsController.class, properties = "snowhook.intake.max-body-size=4KB")
-@Import({Envelopes.class, BlobEvents.class})
+@WebMvcTest(
+        controllers = EventsController.class,
+        properties = {
+            "snowhook.intake.max-body-size=4KB",
+            "snowhook.storage.accounts[0].name=" + EventsControllerTest.ACCOUNT,
+            "snowhook.storage.accounts[0].containers[0]=" + EventsControllerTest.CONTAINER,
+            "snowhook.storage.accounts[0].sas-token=sv=test",
+            "snowhook.storage.accounts[1].name=devstoreaccount1",
+            "snowhook.storage.accounts[1].endpoint=http://127.0.0.1:10000/devstoreaccount1",
+            "snowhook.storage.accounts[1].containers[0]=" + EventsControllerTest.CONTAINER,
+            "snowhook.storage.accounts[1].sas-token=sv=test"
+        })
+@Import({Envelopes.class, BlobEvents.class, IncomingBlobCheck.class, StorageAccounts.class})
 class EventsControllerTest {
 
     static final String ACCOUNT = "javasipsfactory";
@@ -433,32 +446,6 @@ class EventsControllerTest {
 
     static Load recorded(IncomingBlob blob) {
         LoadStatus status = blob.skipReason() == null ? LoadStatus.QUEUED : LoadStatus.SKIPPED;
-        return new Load(
-                UUID.randomUUID(),
-                blob.eventId(),
-                status,
-                blob.account(),
-                blob.container(),
-                blob.blobName(),
-                blob.etag(),
-                blob.sequencer(),
-                blob.contentLength(),
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                null,
-                null,
-                blob.skipReason(),
-                null,
-                null,
-                null,
-                null,
-                blob.eventTime(),
-                Instant.now(),
-                null,
-                null);
+        return Load.received(blob, status, blob.skipReason(), null, LoadOrigin.EVENT, Instant.now());
     }
 }

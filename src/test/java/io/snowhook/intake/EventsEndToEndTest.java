@@ -2,9 +2,9 @@ package io.snowhook.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.snowhook.loads.Load;
-import io.snowhook.loads.LoadService;
-import io.snowhook.loads.LoadStatus;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadService;
+import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.ArgoEvents.StorageEvent;
 import io.snowhook.support.AzuriteServer;

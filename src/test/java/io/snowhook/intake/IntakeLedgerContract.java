@@ -3,9 +3,8 @@ package io.snowhook.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import io.snowhook.blob.StorageAccounts;
-import io.snowhook.loads.LoadService;
-import io.snowhook.routing.Router;
+import io.snowhook.loads.ledger.LedgerSlice;
+import io.snowhook.loads.ledger.LoadService;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.ArgoEvents.StorageEvent;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +18,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureJdbc;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
@@ -32,14 +30,7 @@ import org.springframework.test.web.servlet.MvcResult;
 @WebMvcTest(controllers = EventsController.class)
 @AutoConfigureJdbc
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
-@Import({Envelopes.class, BlobEvents.class, LoadService.class, Router.class, StorageAccounts.class})
-@ComponentScan(
-        basePackageClasses = LoadService.class,
-        useDefaultFilters = false,
-        includeFilters =
-                @ComponentScan.Filter(
-                        type = org.springframework.context.annotation.FilterType.REGEX,
-                        pattern = "io\\.snowhook\\.loads\\.LoadStore"))
+@Import({Envelopes.class, BlobEvents.class, IncomingBlobCheck.class, LedgerSlice.class})
 abstract class IntakeLedgerContract {
 
     static final String ACCOUNT = "devstoreaccount1";

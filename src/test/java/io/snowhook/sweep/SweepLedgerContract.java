@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.snowhook.loads.IncomingBlob;
-import io.snowhook.loads.LedgerRetention;
-import io.snowhook.loads.Load;
-import io.snowhook.loads.LoadOrigin;
-import io.snowhook.loads.LoadService;
-import io.snowhook.loads.LoadStatus;
+import io.snowhook.loads.ledger.IncomingBlob;
+import io.snowhook.loads.ledger.LedgerRetention;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadOrigin;
+import io.snowhook.loads.ledger.LoadService;
+import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.support.AzuriteServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -335,7 +335,7 @@ abstract class SweepLedgerContract {
                     @ComponentScan.Filter(
                             type = FilterType.REGEX,
                             pattern = {
-                                "io\\.snowhook\\.loads\\.Load(Service|Store)",
+                                "io\\.snowhook\\.loads\\.ledger\\.Load(Service|Store)",
                                 "io\\.snowhook\\.blob\\.(AzureBlobSource|StorageAccounts)",
                                 "io\\.snowhook\\.routing\\.Router",
                                 "io\\.snowhook\\.sweep\\.(SweepService|SweepStore|Sweeper)"

@@ -3,11 +3,11 @@ package io.snowhook.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.snowhook.loads.IncomingBlob;
-import io.snowhook.loads.Load;
-import io.snowhook.loads.LoadOrigin;
-import io.snowhook.loads.LoadService;
-import io.snowhook.loads.LoadStatus;
+import io.snowhook.loads.ledger.IncomingBlob;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadOrigin;
+import io.snowhook.loads.ledger.LoadService;
+import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.support.AzuriteServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

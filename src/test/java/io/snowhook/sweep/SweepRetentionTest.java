@@ -3,7 +3,7 @@ package io.snowhook.sweep;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.snowhook.loads.LedgerRetention;
+import io.snowhook.loads.ledger.LedgerRetention;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;

@@ -1,6 +1,6 @@
 package io.snowhook.loads.web;
 
-import io.snowhook.loads.BulkReingest;
+import io.snowhook.loads.ledger.BulkReingest;
 import java.util.List;
 
 /**

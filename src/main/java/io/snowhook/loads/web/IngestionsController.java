@@ -1,6 +1,6 @@
 package io.snowhook.loads.web;
 
-import io.snowhook.loads.LoadService;
+import io.snowhook.loads.ledger.LoadService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -1,6 +1,6 @@
 package io.snowhook.loads.web;
 
-import io.snowhook.loads.LoadPage;
+import io.snowhook.loads.ledger.LoadPage;
 import java.util.List;
 
 /** One page of {@code GET /loads}: loads newest first, and where the page stands. */

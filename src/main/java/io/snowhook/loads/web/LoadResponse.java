@@ -1,8 +1,8 @@
 package io.snowhook.loads.web;
 
-import io.snowhook.loads.Load;
-import io.snowhook.loads.LoadOrigin;
-import io.snowhook.loads.LoadStatus;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadOrigin;
+import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.LoadMode;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.snowhook.loads.web;
 
-import io.snowhook.loads.LoadService;
-import io.snowhook.loads.LoadStatus;
-import io.snowhook.loads.ReingestVersion;
+import io.snowhook.loads.ledger.LoadService;
+import io.snowhook.loads.ledger.LoadStatus;
+import io.snowhook.loads.ledger.ReingestVersion;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;

@@ -1,8 +1,8 @@
 package io.snowhook.loads.web;
 
-import io.snowhook.loads.LoadCount;
-import io.snowhook.loads.LoadStats;
-import io.snowhook.loads.LoadStatus;
+import io.snowhook.loads.ledger.LoadCount;
+import io.snowhook.loads.ledger.LoadStats;
+import io.snowhook.loads.ledger.LoadStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.snowhook.loads.web;
 
-import io.snowhook.loads.LoadCount;
-import io.snowhook.loads.LoadStatus;
+import io.snowhook.loads.ledger.LoadCount;
+import io.snowhook.loads.ledger.LoadStatus;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,13 +1,13 @@
 package io.snowhook.loads.web;
 
-import static io.snowhook.loads.Blobs.ACCOUNT;
-import static io.snowhook.loads.Blobs.CONTAINER;
-import static io.snowhook.loads.Blobs.uniqueOrders;
+import static io.snowhook.loads.ledger.Blobs.ACCOUNT;
+import static io.snowhook.loads.ledger.Blobs.CONTAINER;
+import static io.snowhook.loads.ledger.Blobs.uniqueOrders;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.snowhook.loads.Blobs;
-import io.snowhook.loads.Load;
-import io.snowhook.loads.LoadService;
+import io.snowhook.loads.ledger.Blobs;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadService;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,13 @@
 package io.snowhook.loads.web;
 
-import static io.snowhook.loads.Blobs.event;
-import static io.snowhook.loads.Blobs.uniqueOrders;
+import static io.snowhook.loads.ledger.Blobs.event;
+import static io.snowhook.loads.ledger.Blobs.uniqueOrders;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.snowhook.loads.Blobs;
-import io.snowhook.loads.Load;
-import io.snowhook.loads.LoadService;
-import io.snowhook.loads.LoadStatus;
+import io.snowhook.loads.ledger.Blobs;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadService;
+import io.snowhook.loads.ledger.LoadStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -46,7 +46,7 @@ class LoadsControllerTest {
         http = new Http(port);
     }
 
-    private Load submit(io.snowhook.loads.IncomingBlob blob) {
+    private Load submit(io.snowhook.loads.ledger.IncomingBlob blob) {
         return loads.submit(List.of(blob)).get(0);
     }
 

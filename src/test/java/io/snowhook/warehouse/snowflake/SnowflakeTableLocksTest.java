@@ -3,9 +3,9 @@ package io.snowhook.warehouse.snowflake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.snowhook.loads.Load;
-import io.snowhook.loads.LoadService;
-import io.snowhook.loads.LoadStatus;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadService;
+import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.AzuriteServer;
 import io.snowhook.warehouse.snowflake.fake.SnowflakeFake;

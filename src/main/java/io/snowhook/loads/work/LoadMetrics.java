@@ -1,0 +1,190 @@
+package io.snowhook.loads.work;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadService;
+import io.snowhook.loads.ledger.LoadStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * snowhook's own metrics (Micrometer, scraped at {@code /actuator/prometheus}): what loaded, how long it took
+ * and how far behind the uploads snowhook is. The worker reports each finished load, each retry and when it is
+ * busy; the queue depth is read from the ledger, which every replica shares.
+ *
+ * <ul>
+ *   <li>{@code snowhook.loads.finished} counter, tags {@code table}, {@code status} — final states reached by
+ *       a worker ({@code LOADED}, {@code FAILED}, {@code SUPERSEDED})
+ *   <li>{@code snowhook.load.duration} timer with histogram, tags {@code table}, {@code status} — claim to
+ *       final state
+ *   <li>{@code snowhook.load.latency} timer with histogram, tag {@code table} — the storage event's time (or,
+ *       without one, when snowhook received it) to {@code LOADED}
+ *   <li>{@code snowhook.load.rows}, {@code snowhook.load.bytes} counters, tag {@code table} — loaded
+ *   <li>{@code snowhook.load.retries} counter, tag {@code table} — transient failures retried
+ *   <li>{@code snowhook.loads.queue} gauge, tag {@code status} ({@code QUEUED}, {@code LOADING}) — ledger-wide,
+ *       so every replica reports the same value: aggregate with {@code max}, not {@code sum}
+ *   <li>{@code snowhook.workers.busy} gauge — this replica's workers running a load
+ * </ul>
+ */
+@Component
+public class LoadMetrics {
+
+    /** How long a ledger count is reused: scrapes of every replica must not turn into a query storm. */
+    static final Duration QUEUE_DEPTH_TTL = Duration.ofSeconds(10);
+
+    private static final Logger log = LoggerFactory.getLogger(LoadMetrics.class);
+    private static final Set<LoadStatus> QUEUE = EnumSet.of(LoadStatus.QUEUED, LoadStatus.LOADING);
+    private static final String NO_TABLE = "none";
+
+    private final MeterRegistry registry;
+    private final Function<Collection<LoadStatus>, Map<LoadStatus, Long>> counts;
+    private final Clock clock;
+    private final AtomicInteger busy = new AtomicInteger();
+
+    private @Nullable Map<LoadStatus, Long> depth;
+    private Instant depthReadAt = Instant.MIN;
+
+    @Autowired
+    LoadMetrics(MeterRegistry registry, LoadService ledger) {
+        this(registry, ledger::countByStatus, Clock.systemUTC());
+    }
+
+    /** @param counts counts loads by status in the ledger */
+    LoadMetrics(MeterRegistry registry, Function<Collection<LoadStatus>, Map<LoadStatus, Long>> counts, Clock clock) {
+        this.registry = registry;
+        this.counts = counts;
+        this.clock = clock;
+        for (LoadStatus status : QUEUE) {
+            Gauge.builder("snowhook.loads.queue", this, metrics -> metrics.depth(status))
+                    .tag("status", status.name())
+                    .description("Loads in the ledger in this state (all replicas)")
+                    .register(registry);
+        }
+        Gauge.builder("snowhook.workers.busy", busy, AtomicInteger::get)
+                .description("Workers of this replica running a load")
+                .register(registry);
+    }
+
+    /** Records a load a worker brought to its final state; {@code load} is the row as recorded. */
+    public void finished(Load load) {
+        finished(
+                load,
+                load.status(),
+                load.rowsLoaded(),
+                load.bytes(),
+                load.finishedAt() != null ? load.finishedAt() : clock.instant());
+    }
+
+    /** Records the outcome a worker has just recorded for the load it claimed. */
+    void finished(Load claimed, Outcome outcome) {
+        finished(claimed, outcome.status(), outcome.rowsLoaded(), outcome.bytes(), clock.instant());
+    }
+
+    private void finished(
+            Load load, LoadStatus outcome, @Nullable Long rowsLoaded, @Nullable Long bytes, Instant finishedAt) {
+        String table = table(load);
+        String status = outcome.name();
+        Counter.builder("snowhook.loads.finished")
+                .description("Loads brought to a final state by a worker")
+                .tags("table", table, "status", status)
+                .register(registry)
+                .increment();
+        if (load.startedAt() != null) {
+            histogram("snowhook.load.duration", "From claim to final state")
+                    .tags("table", table, "status", status)
+                    .register(registry)
+                    .record(nonNegative(Duration.between(load.startedAt(), finishedAt)));
+        }
+        if (outcome != LoadStatus.LOADED) {
+            return;
+        }
+        Instant happened = load.eventTime() != null ? load.eventTime() : load.receivedAt();
+        histogram("snowhook.load.latency", "From the storage event to the rows in the table")
+                .tags("table", table)
+                .register(registry)
+                .record(nonNegative(Duration.between(happened, finishedAt)));
+        if (rowsLoaded != null) {
+            Counter.builder("snowhook.load.rows")
+                    .baseUnit("rows")
+                    .description("Rows loaded")
+                    .tags("table", table)
+                    .register(registry)
+                    .increment(rowsLoaded);
+        }
+        if (bytes != null) {
+            Counter.builder("snowhook.load.bytes")
+                    .baseUnit("bytes")
+                    .description("Bytes of files loaded")
+                    .tags("table", table)
+                    .register(registry)
+                    .increment(bytes);
+        }
+    }
+
+    /** Records one retry of a transient failure. */
+    public void retried(Load load) {
+        Counter.builder("snowhook.load.retries")
+                .description("Transient failures retried")
+                .tags("table", table(load))
+                .register(registry)
+                .increment();
+    }
+
+    /** Marks a worker busy until the returned handle is closed. */
+    public Busy busy() {
+        busy.incrementAndGet();
+        return busy::decrementAndGet;
+    }
+
+    /** A busy worker; closing it marks the worker idle again. */
+    @FunctionalInterface
+    public interface Busy extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    synchronized double depth(LoadStatus status) {
+        Instant now = clock.instant();
+        if (depth == null || !now.isBefore(depthReadAt.plus(QUEUE_DEPTH_TTL))) {
+            try {
+                depth = counts.apply(QUEUE);
+                depthReadAt = now;
+            } catch (RuntimeException e) {
+                log.warn("Could not read the queue depth from the ledger: {}", e.toString());
+                return Double.NaN;
+            }
+        }
+        return depth.getOrDefault(status, 0L);
+    }
+
+    private static Timer.Builder histogram(String name, String description) {
+        return Timer.builder(name)
+                .description(description)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(6));
+    }
+
+    private static Duration nonNegative(Duration duration) {
+        return duration.isNegative() ? Duration.ZERO : duration;
+    }
+
+    private static String table(Load load) {
+        return load.table() != null ? load.table() : NO_TABLE;
+    }
+}

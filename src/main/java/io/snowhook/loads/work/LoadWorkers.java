@@ -1,0 +1,270 @@
+package io.snowhook.loads.work;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.snowhook.blob.BlobSource;
+import io.snowhook.loads.LoadsProperties;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadsQueued;
+import io.snowhook.system.OutageEnded;
+import io.snowhook.system.Outages;
+import io.snowhook.warehouse.Warehouse;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The bounded pool of workers that take loads from the ledger (the ledger is the queue, so a restart or
+ * a crash resumes work instead of dropping it, and replicas sharing one ledger share the work).
+ *
+ * <p>Each worker claims a load, runs it, and claims the next; an idle worker waits for {@link LoadsQueued}
+ * or the poll interval. Leases of running loads are renewed in the background. Shutdown stops claiming,
+ * lets running loads finish within the grace period and puts the rest back in the queue.
+ *
+ * <p>While the warehouse is known down no load is claimed; while a storage account is, its loads are left in
+ * the queue. Known-down dependencies are probed every {@code snowhook.outages.probe-interval}; the first
+ * successful probe wakes the workers.
+ */
+@Component
+@EnableConfigurationProperties(LoadsProperties.class)
+class LoadWorkers implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadWorkers.class);
+
+    private final LoadQueue queue;
+    private final LoadWorker worker;
+    private final LoadsProperties properties;
+    private final Outages outages;
+    private final Warehouse warehouse;
+    private final BlobSource blobs;
+    private final String instance;
+    /** Loads running now, by id, with the worker that holds each. */
+    private final Map<UUID, String> running = new ConcurrentHashMap<>();
+
+    private final Object signal = new Object();
+    private long wakeUps;
+    private volatile boolean claiming;
+    private volatile boolean started;
+    private ExecutorService pool;
+    private ScheduledExecutorService leases;
+
+    LoadWorkers(
+            LoadQueue queue,
+            LoadWorker worker,
+            LoadsProperties properties,
+            Outages outages,
+            Warehouse warehouse,
+            BlobSource blobs,
+            MeterRegistry meters) {
+        Gauge.builder("snowhook.loads.queue.limit", properties, LoadsProperties::maxQueued)
+                .description("The backlog the ledger is sized for (snowhook.loads.max-queued): an alert threshold,"
+                        + " never a refusal")
+                .register(meters);
+        this.outages = outages;
+        this.warehouse = warehouse;
+        this.blobs = blobs;
+        this.queue = queue;
+        this.worker = worker;
+        this.properties = properties;
+        this.instance = ManagementFactory.getRuntimeMXBean().getName() + "/"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Override
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        int workers = properties.workers();
+        if (workers == 0) {
+            log.info("no load workers in this process (snowhook.loads.workers=0)");
+            return;
+        }
+        queue.requeueOrphans();
+        claiming = true;
+        worker.resumeRetrying();
+        pool = Executors.newFixedThreadPool(workers, threads("snowhook-loader-"));
+        for (int i = 1; i <= workers; i++) {
+            String id = instance + "#" + i;
+            pool.execute(() -> work(id));
+        }
+        Duration renewEvery = properties.lease().dividedBy(3);
+        leases = Executors.newSingleThreadScheduledExecutor(threads("snowhook-lease-"));
+        leases.scheduleWithFixedDelay(
+                this::renewLeases, renewEvery.toMillis(), renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+        long probeEvery = outages.probeInterval().toMillis();
+        leases.scheduleWithFixedDelay(this::probeOutages, probeEvery, probeEvery, TimeUnit.MILLISECONDS);
+        log.info("{} load workers started as {}", workers, instance);
+    }
+
+    /** Wakes idle workers: loads were queued in this process. */
+    @EventListener
+    void onLoadsQueued(LoadsQueued queued) {
+        wake();
+    }
+
+    /** Wakes idle workers: a dependency that was known down answers again. */
+    @EventListener
+    void onOutageEnded(OutageEnded ended) {
+        wake();
+    }
+
+    /** Probes every known-down dependency once; a success ends its outage (and wakes the workers). */
+    void probeOutages() {
+        for (String dependency : outages.down()) {
+            String account = Outages.accountOf(dependency);
+            try {
+                outages.check(dependency, account == null ? warehouse::check : () -> blobs.check(account));
+            } catch (RuntimeException e) {
+                log.debug("{} is still down: {}", dependency, e.toString());
+            }
+        }
+    }
+
+    void wake() {
+        synchronized (signal) {
+            wakeUps++;
+            signal.notifyAll();
+        }
+    }
+
+    private void work(String id) {
+        while (claiming) {
+            long seen = wakeUpsSeen();
+            if (outages.isDown(Outages.WAREHOUSE)) {
+                // every load needs the warehouse: they wait in the queue until a probe finds it again
+                awaitWork(seen);
+                continue;
+            }
+            Optional<Load> claimed;
+            try {
+                claimed = queue.claim(id, properties.lease(), outages.accountsDown());
+            } catch (RuntimeException e) {
+                log.warn("worker {} cannot claim loads from the ledger: {}", id, e.getMessage());
+                awaitWork(seen);
+                continue;
+            }
+            if (claimed.isEmpty()) {
+                awaitWork(seen);
+                continue;
+            }
+            Load load = claimed.get();
+            running.put(load.id(), id);
+            try {
+                worker.run(load, id);
+            } catch (RuntimeException | Error e) {
+                // The ledger failed while recording, or the load broke the JVM's limits (e.g. out of memory):
+                // the lease expires and a worker takes the load up again. This worker carries on, so the pool
+                // never shrinks.
+                log.error(
+                        "worker {} could not record load {} of blob {}: {}", id, load.id(), load.blob(), e.toString());
+            } finally {
+                running.remove(load.id());
+            }
+        }
+    }
+
+    private long wakeUpsSeen() {
+        synchronized (signal) {
+            return wakeUps;
+        }
+    }
+
+    private void awaitWork(long seen) {
+        synchronized (signal) {
+            if (claiming && wakeUps == seen) {
+                try {
+                    signal.wait(Math.max(1, properties.pollInterval().toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    claiming = false;
+                }
+            }
+        }
+    }
+
+    private void renewLeases() {
+        running.forEach((load, id) -> {
+            try {
+                if (!queue.renew(load, id, properties.lease())) {
+                    log.warn("load {}: worker {} no longer holds its lease", load, id);
+                }
+            } catch (RuntimeException e) {
+                log.warn("load {}: cannot renew the lease of worker {}: {}", load, id, e.getMessage());
+            }
+        });
+    }
+
+    /** Loads this process runs now. */
+    int busy() {
+        return running.size();
+    }
+
+    @Override
+    public void stop() {
+        synchronized (this) {
+            if (!started) {
+                return;
+            }
+            started = false;
+        }
+        if (pool == null) {
+            return;
+        }
+        claiming = false;
+        wake();
+        worker.stopRetrying();
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(properties.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn(
+                        "{} loads still running after {}; putting them back in the queue",
+                        running.size(),
+                        properties.shutdownGrace());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Loads still running are not interrupted (JDBC and file I/O do not take it well): they go back to
+        // the queue now, so the next start (or another replica) runs them again — loads are idempotent —
+        // and whatever they record later is ignored, their claim being gone.
+        running.forEach((load, id) -> {
+            if (queue.release(load, id)) {
+                log.info("load {} put back in the queue (shutdown)", load);
+            }
+        });
+        leases.shutdownNow();
+        log.info("load workers stopped");
+    }
+
+    @Override
+    public boolean isRunning() {
+        return started;
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            // never keeps the JVM alive: shutdown has released whatever is still running
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

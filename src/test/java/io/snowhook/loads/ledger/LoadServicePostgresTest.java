@@ -1,0 +1,29 @@
+package io.snowhook.loads.ledger;
+
+import io.snowhook.support.PostgresSchema;
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The ledger on PostgreSQL, in a schema of its own dropped afterwards. */
+class LoadServicePostgresTest extends LoadServiceContract {
+
+    static final PostgresSchema POSTGRES = new PostgresSchema("ledger");
+
+    @BeforeAll
+    static void requirePostgres() {
+        POSTGRES.require("ledger");
+    }
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        POSTGRES.register(registry);
+    }
+
+    @AfterAll
+    static void dropSchema() throws SQLException {
+        POSTGRES.drop();
+    }
+}
