@@ -8,6 +8,7 @@
 #   bench/latency.sh                       100 files of 100 rows after 10 warm-up files
 #   FILES=200 ROWS=1000 bench/latency.sh
 #   SNOWHOOK_ARGS='--snowhook.loads.poll-interval=5s' bench/latency.sh   any extra snowhook option
+#   CHANGES='per-phase timers' bench/latency.sh   names uncommitted changes in the figures' build label
 #
 # Starts its own Azurite and snowhook on free loopback ports, everything under ./data/bench-latency (emptied first).
 set -euo pipefail
@@ -36,7 +37,7 @@ say "Starting snowhook on 127.0.0.1:$SNOWHOOK_PORT"
 start_snowhook "$DATA" "$SNOWHOOK_PORT" ${JAVA_OPTS:-}
 
 LABEL="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null)" ] && LABEL="$LABEL with local changes"
+[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null)" ] && LABEL="$LABEL with local changes${CHANGES:+ ($CHANGES)}"
 [ -n "${SNOWHOOK_ARGS:-}" ] && LABEL="$LABEL, options \`${SNOWHOOK_ARGS}\`"
 
 say "Loading $FILES small files one at a time"
