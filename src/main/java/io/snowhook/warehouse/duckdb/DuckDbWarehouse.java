@@ -25,7 +25,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +43,7 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The embedded warehouse: a DuckDB file database whose stage is a local folder. Each file is streamed
- * into {@code <stage>/<loadId>/<file name>} and inserted with DuckDB's own CSV, JSON-lines or Parquet
+ * into {@code <stage>/<loadId>-<file name>} and inserted with DuckDB's own CSV, JSON-lines or Parquet
  * reader, in one transaction with the delete that makes a re-run idempotent.
  *
  * <p>DuckDB lets one process write a database file, so this adapter owns the file: it holds one
@@ -61,6 +63,8 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     private @Nullable DuckDBConnection connection;
     private @Nullable Connection checkConnection;
     private volatile boolean invalidated;
+    /** Data columns by table name, as the catalogue had them when first loaded (see {@link #dataColumns}). */
+    private final Map<String, List<Column>> tableColumns = new ConcurrentHashMap<>();
 
     DuckDbWarehouse(DuckDbProperties duckdb, ResourceLoader resources) {
         StaleNativeLibraries.removeFromTempFolder();
@@ -98,10 +102,11 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     public LoadResult load(FileLoad file, @Nullable InputStream content) {
         Objects.requireNonNull(content, "the DuckDB warehouse loads from its own stage: content is required");
         String table = Lineage.table(file.table());
-        Path dir = stage.resolve(file.loadId().toString());
-        Path staged = dir.resolve(DuckDbSql.stagedName(file));
+        // flat in the stage folder, named after the load: a folder per load costs a directory removal per file,
+        // which on a journalling file system takes milliseconds
+        Path staged = stage.resolve(file.loadId() + "-" + DuckDbSql.stagedName(file));
         try {
-            long bytes = stageContent(content, dir, staged);
+            long bytes = stageContent(content, staged);
             log.debug("Staged {} bytes of {} for load {} in {}", bytes, file.sourceBlob(), file.loadId(), staged);
             writer.lock();
             try {
@@ -118,7 +123,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 writer.unlock();
             }
         } finally {
-            unstage(dir, staged, file);
+            unstage(staged, file);
         }
     }
 
@@ -150,9 +155,9 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
         }
     }
 
-    private long stageContent(InputStream content, Path dir, Path staged) {
+    private long stageContent(InputStream content, Path staged) {
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(stage);
             return Files.copy(content, staged, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new WarehouseUnavailable(
@@ -160,10 +165,9 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
         }
     }
 
-    private void unstage(Path dir, Path staged, FileLoad file) {
+    private void unstage(Path staged, FileLoad file) {
         try {
             Files.deleteIfExists(staged);
-            Files.deleteIfExists(dir);
         } catch (IOException e) {
             log.warn(
                     "Could not remove staged file {} of {} (load {}): {}", staged, file.sourceBlob(), file.loadId(), e);
@@ -222,9 +226,16 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
 
     /**
      * The table's own columns (without lineage) with their types, as the catalogue has them: the insert maps CSV
-     * columns by position and JSON / Parquet fields by name onto these.
+     * columns by position and JSON / Parquet fields by name onto these. Looked up once per table and connection
+     * (the lookup is a catalogue query that took as long as the insert of a small file): only this adapter's
+     * connection changes the database (DuckDB lets one process open the file) and it runs no DDL after its init
+     * script, so the catalogue cannot change under a cached entry. Reopening the database forgets them.
      */
-    private static List<Column> dataColumns(Connection conn, String table) throws SQLException {
+    private List<Column> dataColumns(Connection conn, String table) throws SQLException {
+        List<Column> known = tableColumns.get(table);
+        if (known != null) {
+            return known;
+        }
         List<Column> all = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(DuckDbSql.columns())) {
             ps.setString(1, table);
@@ -235,7 +246,10 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
             }
         }
         Lineage.check(table, all.stream().map(Column::name).toList(), name -> name);
-        return all.stream().filter(c -> !Lineage.required(c.name())).toList();
+        List<Column> data =
+                all.stream().filter(c -> !Lineage.required(c.name())).toList();
+        tableColumns.put(table, data);
+        return data;
     }
 
     private RuntimeException failed(RuntimeException failure, FileLoad file) {
@@ -273,6 +287,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
             closeQuietly(conn);
             checkConnection = null;
             connection = null;
+            tableColumns.clear();
             invalidated = false;
         }
         try {
