@@ -31,6 +31,9 @@ final class FakeCopy {
     private static final Pattern JSON_KEY = Pattern.compile("\\$1:\"([^\"]+)\"");
     private static final Pattern CAST_LITERAL = Pattern.compile("(?s)('.*')::(\\w+)");
 
+    /** docs "COPY INTO <table>", FILES: at most 1,000 file names. */
+    static final int MAX_FILES = 1000;
+
     private static final Pattern FORCE = Pattern.compile("(?i)\\bFORCE\\s*=\\s*TRUE\\b");
 
     private final SnowflakeFake fake;
@@ -68,7 +71,13 @@ final class FakeCopy {
         int filesOpen = sql.indexOf('(', sql.indexOf("FILES", fromEnd));
         List<String> files = new ArrayList<>();
         for (String literal : FakeSql.splitTopLevel(sql.substring(filesOpen + 1, FakeSql.closing(sql, filesOpen)))) {
-            files.add(FakeSql.literalAt(literal, 0).value());
+            files.add(FakeSql.literalAt(literal.strip(), 0).value());
+        }
+        if (files.size() > MAX_FILES) {
+            // docs "COPY INTO <table>", FILES: "The maximum number of file names that can be specified is 1000."
+            // The exact error text is not documented: a compilation error, stricter than guessing a load.
+            throw new SQLException(
+                    "FILES lists " + files.size() + " file names; at most " + MAX_FILES + " can be specified");
         }
         Matcher format = FORMAT.matcher(sql);
         String formatName = format.find() ? format.group(1).toUpperCase(Locale.ROOT) : "CSV";
@@ -107,7 +116,9 @@ final class FakeCopy {
             if (!force && md5.equals(metadata.get(key))) {
                 continue;
             }
-            List<String> result = copyFile(table, targets, values, types, path, file, formatName, onError);
+            // docs "Querying metadata for staged files": METADATA$FILENAME is the file's path in its stage
+            String stagePath = SnowflakeFake.stagePathOf(location) + file;
+            List<String> result = copyFile(table, targets, values, types, path, file, stagePath, formatName, onError);
             if (!"LOAD_FAILED".equals(result.get(1))) {
                 loaded.put(key, md5);
             }
@@ -137,6 +148,7 @@ final class FakeCopy {
             Map<String, String> types,
             Path path,
             String file,
+            String stagePath,
             String formatName,
             String onError)
             throws SQLException {
@@ -265,7 +277,7 @@ final class FakeCopy {
             if (src != null) {
                 select.add("CAST(c" + src + " AS " + type + ")");
             } else {
-                select.add(translate(values.get(v), file));
+                select.add(translate(values.get(v), stagePath));
             }
         }
         String insert = "INSERT INTO " + table + " (" + String.join(", ", targets) + ") SELECT "
@@ -317,19 +329,31 @@ final class FakeCopy {
         return "Value '" + value + "' cannot be converted to " + type;
     }
 
-    /** Lineage expressions of the transform, in DuckDB terms. */
-    private static String translate(String value, String file) {
+    /**
+     * Lineage expressions of the transform, in DuckDB terms: literals, casts of literals, METADATA$ columns and {@code
+     * CASE METADATA$FILENAME WHEN … THEN … END} over them (COPY transformations allow a subset of functions and no
+     * joins; docs "Transforming data during a load"). {@code stagePath} is the row's file's path in its stage.
+     */
+    private static String translate(String value, String stagePath) throws SQLException {
         String v = value.strip();
         if (v.equalsIgnoreCase("METADATA$FILE_ROW_NUMBER")) {
             return "__rn";
         }
         if (v.equalsIgnoreCase("METADATA$FILENAME")) {
-            return FakeSql.standard(file);
+            return FakeSql.standard(stagePath);
         }
         Matcher cast = CAST_LITERAL.matcher(v);
         if (cast.matches()) {
             String type = cast.group(2).toUpperCase(Locale.ROOT).startsWith("TIMESTAMP") ? "TIMESTAMPTZ" : "VARCHAR";
             return "CAST(" + FakeSql.toStandardLiterals(cast.group(1)) + " AS " + type + ")";
+        }
+        if (v.regionMatches(true, 0, "CASE ", 0, 5)) {
+            String standard = FakeSql.toStandardLiterals(v);
+            if (!FakeSql.outsideLiterals(standard)
+                    .matches("(?is)CASE\\s+METADATA\\$FILENAME(\\s+WHEN\\s+''\\s+THEN\\s+'')+\\s+END")) {
+                throw new SQLException("the fake takes CASE METADATA$FILENAME WHEN '…' THEN '…' … END only: " + v);
+            }
+            return FakeSql.replaceOutsideLiterals(standard, "METADATA$FILENAME", FakeSql.standard(stagePath));
         }
         return FakeSql.toStandardLiterals(v);
     }

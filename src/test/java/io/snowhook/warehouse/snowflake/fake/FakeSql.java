@@ -79,6 +79,36 @@ final class FakeSql {
         return out.toString();
     }
 
+    /** Standard SQL text with every literal emptied ({@code 'x''y'} → {@code ''}): what is left is syntax. */
+    static String outsideLiterals(String standardSql) {
+        return standardSql.replaceAll("'(?:[^']|'')*'", "''");
+    }
+
+    /** Replaces {@code word} (case-insensitive) outside the standard literals of {@code standardSql}. */
+    static String replaceOutsideLiterals(String standardSql, String word, String replacement) {
+        StringBuilder out = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "'(?:[^']|'')*'|(?i)" + java.util.regex.Pattern.quote(word))
+                .matcher(standardSql);
+        int last = 0;
+        while (m.find()) {
+            out.append(standardSql, last, m.start());
+            out.append(m.group().startsWith("'") ? m.group() : replacement);
+            last = m.end();
+        }
+        return out.append(standardSql.substring(last)).toString();
+    }
+
+    /**
+     * A Snowflake DML statement in DuckDB terms: standard literals, and Snowflake's timestamp type names as DuckDB
+     * names them (TIMESTAMP_TZ → TIMESTAMPTZ, TIMESTAMP_NTZ → TIMESTAMP; docs "Date & time data types").
+     */
+    static String toDuckDb(String sql) {
+        String standard = toStandardLiterals(sql);
+        return replaceOutsideLiterals(
+                replaceOutsideLiterals(standard, "::TIMESTAMP_TZ", "::TIMESTAMPTZ"), "::TIMESTAMP_NTZ", "::TIMESTAMP");
+    }
+
     static String standard(String value) {
         return "'" + value.replace("'", "''") + "'";
     }

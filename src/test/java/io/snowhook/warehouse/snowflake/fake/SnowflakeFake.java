@@ -594,7 +594,7 @@ public final class SnowflakeFake implements AutoCloseable {
                     yield status(TCL, "Statement executed successfully.");
                 }
                 case "DELETE" -> {
-                    int n = session.update(FakeSql.toStandardLiterals(text));
+                    int n = session.update(FakeSql.toDuckDb(text));
                     yield rows(DELETE, List.of(column("number of rows deleted", "fixed")), List.of(List.of("" + n)));
                 }
                 case "SELECT" -> select(session, text);
