@@ -41,30 +41,86 @@ final class DuckDbSql {
     }
 
     /**
-     * The insert: parameters are 1 = source blob, 2 = eTag, 3 = load id, 4 = staged file path. Only configured and
-     * catalogue names appear in the text, quoted; nothing from an event does.
+     * The insert of one file: parameters are 1 = source blob, 2 = eTag, 3 = load id, 4 = staged file path. Only
+     * configured and catalogue names appear in the text, quoted; nothing from an event does.
      */
     static String insert(FileFormat format, boolean gzipped, String table, List<Column> columns) {
-        String columnList = columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
-        String lineage = LINEAGE_COLUMNS.stream().map(DuckDbSql::quote).collect(Collectors.joining(", "));
+        String columnList = columnList(columns);
+        return "INSERT INTO " + quote(table) + " (" + columnList + ", " + lineageList() + ") SELECT " + columnList
+                + ", ?, ?, CAST(? AS UUID), current_timestamp FROM " + reader(format, gzipped, columns, "?", false);
+    }
+
+    /** The column DuckDB's readers add with each row's file ({@code filename = …}): not a name a table can use. */
+    static final String FILE_COLUMN = "__snowhook_file";
+
+    /**
+     * The insert of {@code files} files of one format and compression in one statement, each row joined to its file's
+     * lineage values by the file it was read from. Parameters: 1 … n = the staged paths; then per file 4: staged
+     * path, source blob, eTag, load id.
+     */
+    static String insertBatch(FileFormat format, boolean gzipped, String table, List<Column> columns, int files) {
+        String columnList = columnList(columns);
+        String selected = columns.stream().map(c -> "r." + quote(c.name())).collect(Collectors.joining(", "));
+        String paths = String.join(", ", java.util.Collections.nCopies(files, "?"));
+        String values = String.join(", ", java.util.Collections.nCopies(files, "(?, ?, ?, ?)"));
+        return "INSERT INTO " + quote(table) + " (" + columnList + ", " + lineageList() + ") SELECT " + selected
+                + ", b.source_blob, b.etag, CAST(b.load_id AS UUID), current_timestamp FROM "
+                + reader(format, gzipped, columns, "[" + paths + "]", true) + " AS r JOIN (VALUES " + values
+                + ") AS b(path, source_blob, etag, load_id) ON r." + quote(FILE_COLUMN) + " = b.path";
+    }
+
+    /**
+     * The rows this transaction inserted, per load: the insert stamps {@code _loaded_at} with the transaction's start
+     * ({@code current_timestamp}), which also lets DuckDB skip older row groups. Parameters: the {@code files} load
+     * ids.
+     */
+    static String rowsPerLoad(String table, int files) {
+        return "SELECT CAST(_load_id AS VARCHAR), count(*) FROM " + quote(table)
+                + " WHERE _loaded_at = current_timestamp AND _load_id IN ("
+                + String.join(", ", java.util.Collections.nCopies(files, "CAST(? AS UUID)")) + ") GROUP BY _load_id";
+    }
+
+    /**
+     * Removes the rows earlier runs of {@code files} files left — in replace mode every version of each blob, in
+     * append mode each blob version — in one statement. Parameters: per file the source blob (and in append mode its
+     * eTag).
+     */
+    static String deleteBatch(LoadMode mode, String table, int files) {
+        if (mode == LoadMode.REPLACE) {
+            return "DELETE FROM " + quote(table) + " WHERE _source_blob IN ("
+                    + String.join(", ", java.util.Collections.nCopies(files, "?")) + ")";
+        }
+        return "DELETE FROM " + quote(table) + " AS t USING (VALUES "
+                + String.join(", ", java.util.Collections.nCopies(files, "(?, ?)"))
+                + ") AS b(source_blob, etag) WHERE t._source_blob = b.source_blob AND t._etag = b.etag";
+    }
+
+    private static String columnList(List<Column> columns) {
+        return columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+    }
+
+    private static String lineageList() {
+        return LINEAGE_COLUMNS.stream().map(DuckDbSql::quote).collect(Collectors.joining(", "));
+    }
+
+    private static String reader(
+            FileFormat format, boolean gzipped, List<Column> columns, String files, boolean named) {
         String types = columns.stream()
                 .map(c -> literal(c.name()) + ": " + literal(c.type()))
                 .collect(Collectors.joining(", ", "{", "}"));
-        String reader = switch (format) {
+        String filename = named ? ", filename = " + literal(FILE_COLUMN) : "";
+        return switch (format) {
             // Dialect and types fixed, strict: a row that does not fit errors (with its line) instead
             // of being skipped or re-typed by the sniffer.
             case CSV ->
-                "read_csv(?, auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
+                "read_csv(" + files + ", auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
                         + " strict_mode = true, compression = " + (gzipped ? "'gzip'" : "'none'") + ", columns = "
-                        + types
-                        + ")";
+                        + types + filename + ")";
             case JSON ->
-                "read_json(?, format = 'newline_delimited', compression = " + (gzipped ? "'gzip'" : "'uncompressed'")
-                        + ", columns = " + types + ")";
-            case PARQUET -> "read_parquet(?)";
+                "read_json(" + files + ", format = 'newline_delimited', compression = "
+                        + (gzipped ? "'gzip'" : "'uncompressed'") + ", columns = " + types + filename + ")";
+            case PARQUET -> "read_parquet(" + files + filename + ")";
         };
-        return "INSERT INTO " + quote(table) + " (" + columnList + ", " + lineage + ") SELECT " + columnList
-                + ", ?, ?, CAST(? AS UUID), current_timestamp FROM " + reader;
     }
 
     /**

@@ -1,10 +1,16 @@
 package io.snowhook.warehouse.duckdb;
 
+import io.snowhook.system.TransientFailure;
+import io.snowhook.warehouse.FileBatch;
+import io.snowhook.warehouse.FileByFile;
+import io.snowhook.warehouse.FileContents;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
+import io.snowhook.warehouse.FileResult;
 import io.snowhook.warehouse.Lineage;
 import io.snowhook.warehouse.LoadMode;
 import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.SourceStream;
 import io.snowhook.warehouse.Warehouse;
 import io.snowhook.warehouse.WarehouseFailure;
 import io.snowhook.warehouse.WarehouseUnavailable;
@@ -24,11 +30,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,8 +53,9 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The embedded warehouse: a DuckDB file database whose stage is a local folder. Each file is streamed
- * into {@code <stage>/<loadId>-<file name>} and inserted with DuckDB's own CSV, JSON-lines or Parquet
- * reader, in one transaction with the delete that makes a re-run idempotent.
+ * into {@code <stage>/<loadId>-<file name>} (a batch's into {@code <stage>/batches/<batchId>/<attempt>/<loadId>/})
+ * and inserted with DuckDB's own CSV, JSON-lines or Parquet reader, in one transaction with the delete that makes a
+ * re-run idempotent; a batch's files in one statement.
  *
  * <p>DuckDB lets one process write a database file, so this adapter owns the file: it holds one
  * connection for loads and serialises their transactions (DuckDB parallelises each insert itself);
@@ -124,6 +135,278 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
             }
         } finally {
             unstage(staged, file);
+        }
+    }
+
+    /**
+     * Stages every file of the batch, then loads them in one transaction: one {@code DELETE} of what earlier runs
+     * left and one {@code INSERT … SELECT} from DuckDB's reader over all the files (one per compression), each row
+     * joined to its file's lineage values. DuckDB runs a statement whole or not at all, so a bad file fails the
+     * transaction: it is rolled back, the file DuckDB names fails alone and the others load again without it; when
+     * DuckDB names none, each remaining file loads in a transaction of its own. No file's rows are ever deleted
+     * without its new rows committing with the delete.
+     */
+    @Override
+    public List<FileResult> load(FileBatch batch, FileContents contents) {
+        if (batch.files().size() == 1) {
+            return FileByFile.load(this, batch, contents);
+        }
+        String table = Lineage.table(batch.target().table());
+        Path dir =
+                stage.resolve("batches").resolve(batch.batchId().toString()).resolve(Integer.toString(batch.attempt()));
+        Map<UUID, FileResult> results = new HashMap<>();
+        List<Staged> staged = new ArrayList<>();
+        try {
+            for (FileLoad file : batch.files()) {
+                Path path = dir.resolve(file.loadId().toString()).resolve(DuckDbSql.stagedName(file));
+                try {
+                    stageFrom(contents, file, path);
+                    staged.add(new Staged(file, path));
+                } catch (RuntimeException e) {
+                    if (TransientFailure.is(e)) {
+                        throw e;
+                    }
+                    log.warn("Could not stage {} (load {}): {}", file.sourceBlob(), file.loadId(), e.getMessage());
+                    results.put(file.loadId(), FileResult.failed(file, e));
+                }
+            }
+            if (!staged.isEmpty()) {
+                writer.lock();
+                try {
+                    loadStaged(connection(), batch, table, staged, results);
+                } finally {
+                    writer.unlock();
+                }
+            }
+        } finally {
+            removeTree(dir);
+        }
+        return batch.files().stream().map(f -> results.get(f.loadId())).toList();
+    }
+
+    /** A staged file of a batch. */
+    private record Staged(FileLoad file, Path path) {}
+
+    /** Streams one file into the stage; a failure its content raised decides over the copy's own. */
+    private void stageFrom(FileContents contents, FileLoad file, Path path) {
+        SourceStream content = new SourceStream(contents.open(file));
+        try {
+            long bytes = stageContent(content, path.getParent(), path);
+            log.debug("Staged {} bytes of {} for load {} in {}", bytes, file.sourceBlob(), file.loadId(), path);
+        } catch (RuntimeException e) {
+            RuntimeException source = content.failure();
+            if (source != null && source != e) {
+                source.addSuppressed(e);
+                throw source;
+            }
+            throw e;
+        } finally {
+            try {
+                content.close();
+            } catch (IOException e) {
+                log.debug("Closing the content of {} failed: {}", file.sourceBlob(), e.getMessage());
+            }
+        }
+    }
+
+    /** Loads the staged files, putting each one's result in {@code results}; call with the writer lock held. */
+    private void loadStaged(
+            Connection conn, FileBatch batch, String table, List<Staged> staged, Map<UUID, FileResult> results) {
+        List<Staged> pending = new ArrayList<>(staged);
+        while (pending.size() > 1) {
+            try {
+                Map<UUID, Long> rows = copyBatch(conn, batch, table, pending);
+                for (Staged s : pending) {
+                    long n = rows.getOrDefault(s.file().loadId(), 0L);
+                    results.put(s.file().loadId(), FileResult.loaded(s.file(), new LoadResult(n, n)));
+                }
+                log.info(
+                        "Loaded {} rows of {} files into {} (batch {}, attempt {}, mode {})",
+                        rows.values().stream().mapToLong(Long::longValue).sum(),
+                        pending.size(),
+                        table,
+                        batch.batchId(),
+                        batch.attempt(),
+                        batch.target().mode());
+                return;
+            } catch (BatchInsertFailed e) {
+                Staged named = culprit(Objects.toString(e.getCause().getMessage(), ""), pending);
+                if (named == null) {
+                    log.info(
+                            "DuckDB rejected batch {} naming no file ({}); loading its {} files one by one",
+                            batch.batchId(),
+                            DuckDbErrors.firstError(
+                                    Objects.toString(e.getCause().getMessage(), "")),
+                            pending.size());
+                    break;
+                }
+                RuntimeException failure = failed(
+                        DuckDbErrors.insertFailed(
+                                e.getCause(), named.file(), named.path().toString()),
+                        named.file());
+                if (TransientFailure.is(failure)) {
+                    throw failure;
+                }
+                results.put(named.file().loadId(), FileResult.failed(named.file(), failure));
+                pending.remove(named);
+            } catch (RuntimeException e) {
+                if (TransientFailure.is(e)) {
+                    throw e;
+                }
+                // not about one file (no such table, no lineage columns): every file's failure
+                for (Staged s : pending) {
+                    results.put(s.file().loadId(), FileResult.failed(s.file(), e));
+                }
+                return;
+            }
+        }
+        for (Staged s : pending) {
+            try {
+                long n = copy(conn, s.file(), table, s.path());
+                results.put(s.file().loadId(), FileResult.loaded(s.file(), new LoadResult(n, n)));
+            } catch (RuntimeException e) {
+                if (TransientFailure.is(e)) {
+                    throw e;
+                }
+                results.put(s.file().loadId(), FileResult.failed(s.file(), e));
+            }
+        }
+    }
+
+    /**
+     * The file DuckDB's error names first ({@code file = <path>}, {@code Failed to read file "<path>"}); a message
+     * may name a second one it compared the first with.
+     */
+    private static @Nullable Staged culprit(String message, List<Staged> files) {
+        Staged first = null;
+        int at = Integer.MAX_VALUE;
+        for (Staged s : files) {
+            int i = message.indexOf(s.path().toString());
+            if (i >= 0 && i < at) {
+                at = i;
+                first = s;
+            }
+        }
+        return first;
+    }
+
+    /** The batch's insert failed: one of its files may be at fault. */
+    private static final class BatchInsertFailed extends RuntimeException {
+        BatchInsertFailed(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+
+    /**
+     * One transaction: the delete of what earlier runs of these files left, the insert of all their rows, and the
+     * count of the rows inserted per load.
+     */
+    private Map<UUID, Long> copyBatch(Connection conn, FileBatch batch, String table, List<Staged> files) {
+        LoadMode mode = batch.target().mode();
+        try {
+            conn.setAutoCommit(false);
+            try {
+                List<Column> columns = dataColumns(conn, table);
+                try (PreparedStatement delete =
+                        conn.prepareStatement(DuckDbSql.deleteBatch(mode, table, files.size()))) {
+                    int p = 1;
+                    for (Staged s : files) {
+                        delete.setString(p++, s.file().sourceBlob());
+                        if (mode != LoadMode.REPLACE) {
+                            delete.setString(p++, s.file().etag());
+                        }
+                    }
+                    long removed = delete.executeLargeUpdate();
+                    if (removed > 0) {
+                        log.info(
+                                "Removed {} earlier rows of {} files from {} (batch {}, mode {})",
+                                removed,
+                                files.size(),
+                                table,
+                                batch.batchId(),
+                                mode);
+                    }
+                }
+                for (boolean gzipped : new boolean[] {false, true}) {
+                    List<Staged> group = files.stream()
+                            .filter(s -> s.file().gzipped() == gzipped)
+                            .toList();
+                    if (group.isEmpty()) {
+                        continue;
+                    }
+                    String sql = DuckDbSql.insertBatch(batch.target().format(), gzipped, table, columns, group.size());
+                    try (PreparedStatement insert = conn.prepareStatement(sql)) {
+                        int p = 1;
+                        for (Staged s : group) {
+                            insert.setString(p++, s.path().toString());
+                        }
+                        for (Staged s : group) {
+                            insert.setString(p++, s.path().toString());
+                            insert.setString(p++, s.file().sourceBlob());
+                            insert.setString(p++, s.file().etag());
+                            insert.setString(p++, s.file().loadId().toString());
+                        }
+                        insert.executeLargeUpdate();
+                    } catch (SQLException e) {
+                        throw new BatchInsertFailed(e);
+                    }
+                }
+                Map<UUID, Long> rows = new HashMap<>();
+                try (PreparedStatement count = conn.prepareStatement(DuckDbSql.rowsPerLoad(table, files.size()))) {
+                    int p = 1;
+                    for (Staged s : files) {
+                        count.setString(p++, s.file().loadId().toString());
+                    }
+                    try (ResultSet rs = count.executeQuery()) {
+                        while (rs.next()) {
+                            rows.put(UUID.fromString(rs.getString(1)), rs.getLong(2));
+                        }
+                    }
+                }
+                conn.commit();
+                return rows;
+            } catch (RuntimeException | SQLException e) {
+                rollbackBatch(conn, batch);
+                throw e;
+            } finally {
+                conn.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw classify(e, "DuckDB rejected batch " + batch.batchId() + " into " + table);
+        }
+    }
+
+    private static void rollbackBatch(Connection conn, FileBatch batch) {
+        try {
+            conn.rollback();
+        } catch (SQLException e) {
+            log.warn("Rollback of batch {} failed: {}", batch.batchId(), e.getMessage());
+        }
+    }
+
+    /** Removes a batch's staging folder with everything in it. */
+    private static void removeTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+            // the batch's own folder and its parent, when no other attempt stages there
+            Path batchDir = dir.getParent();
+            try (Stream<Path> left = Files.list(batchDir)) {
+                if (left.findAny().isEmpty()) {
+                    Files.deleteIfExists(batchDir);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not remove staged files in {}: {}", dir, e.getMessage());
         }
     }
 

@@ -105,6 +105,53 @@ class DuckDbBatchTest {
     }
 
     @Test
+    void loadsPlainAndGzippedFilesOfABatchInOneTransaction() throws SQLException {
+        List<String> blobs = IntStream.range(0, 20)
+                .mapToObj(i -> "orders/f%02d/2026-11-23.csv%s".formatted(i, i % 2 == 0 ? "" : ".gz"))
+                .toList();
+        FileContents contents = file -> file.gzipped()
+                ? new ByteArrayInputStream(DuckDbWarehouseTest.gzip(orders(file.blobName(), 7)))
+                : stream(orders(file.blobName(), 7));
+
+        List<FileResult> results = warehouse.load(batch(ORDERS, blobs, "0x1"), contents);
+
+        assertThat(results).allSatisfy(r -> assertThat(r).isEqualTo(new FileResult.Loaded(r.file(), 7, 7)));
+        for (String blob : blobs) {
+            assertThat(rows("ORDERS", blob)).as(blob).isEqualTo(7);
+        }
+        // one transaction: every row carries its start time
+        assertThat(column("SELECT count(DISTINCT _loaded_at) FROM ORDERS WHERE _source_blob LIKE ?", "orders/%"))
+                .containsExactly("1");
+    }
+
+    @Test
+    void loadsJsonLinesAndParquetBatchesAndFailsAParquetFileWithoutAColumnAlone() throws Exception {
+        LoadTarget json = new LoadTarget("ORDERS", FileFormat.JSON, LoadMode.APPEND, Staging.INTERNAL);
+        List<String> jsonBlobs = List.of("orders-json/f1/a.json", "orders-json/f1/b.json");
+        List<FileResult> jsonResults = warehouse.load(batch(json, jsonBlobs, "0x1"), file -> stream(ordersJson(3)));
+        assertThat(jsonResults).allSatisfy(r -> assertThat(r).isEqualTo(new FileResult.Loaded(r.file(), 3, 3)));
+
+        LoadTarget parquet = new LoadTarget("ORDERS", FileFormat.PARQUET, LoadMode.APPEND, Staging.INTERNAL);
+        List<String> parquetBlobs = List.of(
+                "orders-parquet/f1/a.parquet", "orders-parquet/f1/no-sku.parquet", "orders-parquet/f1/c.parquet");
+        byte[] good = parquet("'JS-1' AS sku, ");
+        byte[] noSku = parquet("");
+        List<FileResult> results = warehouse.load(
+                batch(parquet, parquetBlobs, "0x1"),
+                file -> new ByteArrayInputStream(file.blobName().contains("no-sku") ? noSku : good));
+
+        assertThat(results.get(0))
+                .isEqualTo(new FileResult.Loaded(results.get(0).file(), 3, 3));
+        assertThat(results.get(1))
+                .isInstanceOfSatisfying(
+                        FileResult.Failed.class, f -> assertThat(f.failure()).isInstanceOf(FileRejected.class));
+        assertThat(results.get(2))
+                .isEqualTo(new FileResult.Loaded(results.get(2).file(), 3, 3));
+        assertThat(rows("ORDERS", parquetBlobs.get(1))).isZero();
+        assertThat(stagedFiles()).isEmpty();
+    }
+
+    @Test
     void aFileWhoseContentFailsFailsAloneWithThatFailure() throws SQLException {
         List<String> blobs = List.of("orders/f1/a.csv", "orders/f1/vanished.csv", "orders/f1/truncated.csv");
         IllegalStateException vanished = new IllegalStateException("blob not found");
@@ -246,6 +293,32 @@ class DuckDbBatchTest {
                     .formatted(blob.split("/")[1], i, i, quantity));
         }
         return csv.toString();
+    }
+
+    static String ordersJson(int rows) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= rows; i++) {
+            lines.append(("{\"order_id\":\"o-%d\",\"factory_id\":\"f1\",\"sku\":\"JS-10%d\",\"quantity\":%d,"
+                            + "\"unit_price\":4.5,\"currency\":\"EUR\",\"ordered_at\":\"2026-11-23T08:00:00Z\","
+                            + "\"channel\":\"shop\"}\n")
+                    .formatted(i, i, i));
+        }
+        return lines.toString();
+    }
+
+    /** Three orders as Parquet written by DuckDB itself; {@code sku} is the optional sku column's expression. */
+    byte[] parquet(String sku) throws SQLException, IOException {
+        Path file = Files.createTempFile(dir, "orders", ".parquet");
+        Files.delete(file);
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement s = c.createStatement()) {
+            s.execute(("COPY (SELECT 'o-' || i AS order_id, 'f1' AS factory_id, %s i::INTEGER AS quantity,"
+                            + " 4.50::DECIMAL(12,2) AS unit_price, 'EUR' AS currency,"
+                            + " TIMESTAMPTZ '2026-11-23 08:00:00+00' AS ordered_at, 'partner' AS channel"
+                            + " FROM range(1, 4) t(i)) TO '%s' (FORMAT PARQUET)")
+                    .formatted(sku, file));
+        }
+        return Files.readAllBytes(file);
     }
 
     static String orders(String blob, int rows) {
