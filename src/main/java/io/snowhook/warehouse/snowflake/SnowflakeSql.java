@@ -4,10 +4,12 @@ import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.Lineage;
 import io.snowhook.warehouse.LoadMode;
+import io.snowhook.warehouse.LoadTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The SQL the adapter sends. Identifiers come only from configuration (validated, upper-cased as Snowflake does
@@ -164,6 +166,87 @@ final class SnowflakeSql {
                 + String.join(", ", values) + " FROM " + location + ") FILES = (" + fileLiteral + ")"
                 + " FILE_FORMAT = (FORMAT_NAME = " + qualified(fileFormat) + ") ON_ERROR = "
                 + onError.toUpperCase(Locale.ROOT) + " FORCE = TRUE";
+    }
+
+    /**
+     * One file of a batch COPY: its load, its name in {@code FILES} (relative to the COPY's location) and its path as
+     * {@code METADATA$FILENAME} gives it (relative to the stage), both as literals.
+     */
+    record BatchFile(FileLoad load, String fileLiteral, String pathLiteral) {}
+
+    /**
+     * The COPY of a batch's files in one statement. Each file's lineage values are chosen by the file its row comes
+     * from: {@code CASE METADATA$FILENAME WHEN <path> THEN <value> … END} (COPY transformations take no joins; docs
+     * "Transforming data during a load", https://docs.snowflake.com/en/user-guide/data-load-transform, and
+     * "Querying metadata for staged files": METADATA$FILENAME is the file's path in the stage). {@code _loaded_at} is
+     * one value for the whole batch: it tells this COPY's rows from those of earlier runs of the same load.
+     */
+    String copyBatch(
+            LoadTarget target,
+            List<BatchFile> files,
+            TableColumns table,
+            String location,
+            String fileFormat,
+            String onError,
+            String loadedAt) {
+        List<String> targets = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        List<String> data = table.data();
+        for (int i = 0; i < data.size(); i++) {
+            targets.add(column(data.get(i)));
+            values.add(
+                    target.format() == FileFormat.CSV
+                            ? "$" + (i + 1)
+                            : "$1:" + column(data.get(i).toLowerCase(Locale.ROOT)));
+        }
+        targets.add(column(SOURCE_BLOB));
+        values.add(perFile(files, f -> literal(f.load().sourceBlob())));
+        targets.add(column(ETAG));
+        values.add(perFile(files, f -> literal(f.load().etag())));
+        targets.add(column(LOAD_ID));
+        values.add(perFile(files, f -> literal(f.load().loadId().toString())));
+        targets.add(column(LOADED_AT));
+        values.add(literal(loadedAt) + "::TIMESTAMP_TZ");
+        if (table.hasRowNumber()) {
+            targets.add(column(ROW_NUMBER));
+            values.add("METADATA$FILE_ROW_NUMBER");
+        }
+        String names = files.stream().map(BatchFile::fileLiteral).collect(Collectors.joining(", "));
+        return "COPY INTO " + qualified(target.table()) + " (" + String.join(", ", targets) + ") FROM (SELECT "
+                + String.join(", ", values) + " FROM " + location + ") FILES = (" + names + ")"
+                + " FILE_FORMAT = (FORMAT_NAME = " + qualified(fileFormat) + ") ON_ERROR = "
+                + onError.toUpperCase(Locale.ROOT) + " FORCE = TRUE";
+    }
+
+    private static String perFile(List<BatchFile> files, java.util.function.Function<BatchFile, String> value) {
+        StringBuilder sql = new StringBuilder("CASE METADATA$FILENAME");
+        for (BatchFile f : files) {
+            sql.append(" WHEN ").append(f.pathLiteral()).append(" THEN ").append(value.apply(f));
+        }
+        return sql.append(" END").toString();
+    }
+
+    /**
+     * Removes what earlier runs left of the files a batch COPY loaded — in replace mode every version of each blob, in
+     * append mode each blob version — but not the rows this COPY wrote ({@code _loaded_at} is the batch's).
+     */
+    String deleteEarlier(LoadTarget target, List<FileLoad> loaded, String loadedAt) {
+        String blobs = loaded.stream()
+                .map(f -> target.mode() == LoadMode.APPEND
+                        ? "(" + column(SOURCE_BLOB) + " = " + literal(f.sourceBlob()) + " AND " + column(ETAG) + " = "
+                                + literal(f.etag()) + ")"
+                        : column(SOURCE_BLOB) + " = " + literal(f.sourceBlob()))
+                .collect(Collectors.joining(" OR "));
+        return "DELETE FROM " + qualified(target.table()) + " WHERE (" + blobs + ") AND NOT (" + column(LOADED_AT)
+                + " = " + literal(loadedAt) + "::TIMESTAMP_TZ AND " + column(LOAD_ID) + " IN ("
+                + loaded.stream().map(f -> literal(f.loadId().toString())).collect(Collectors.joining(", ")) + "))";
+    }
+
+    /** Removes the rows a batch COPY wrote for files it did not load whole (ON_ERROR = CONTINUE, SKIP_FILE_n). */
+    String deletePartial(LoadTarget target, List<FileLoad> failed, String loadedAt) {
+        return "DELETE FROM " + qualified(target.table()) + " WHERE " + column(LOADED_AT) + " = " + literal(loadedAt)
+                + "::TIMESTAMP_TZ AND " + column(LOAD_ID) + " IN ("
+                + failed.stream().map(f -> literal(f.loadId().toString())).collect(Collectors.joining(", ")) + ")";
     }
 
     /** {@code @"DB"."SCHEMA"."STAGE"} optionally followed by a path built by the adapter (never from an event). */

@@ -4,11 +4,18 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.snowhook.blob.BlobId;
 import io.snowhook.blob.BlobSource;
+import io.snowhook.system.TransientFailure;
+import io.snowhook.warehouse.FileBatch;
+import io.snowhook.warehouse.FileByFile;
+import io.snowhook.warehouse.FileContents;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
+import io.snowhook.warehouse.FileResult;
 import io.snowhook.warehouse.Lineage;
 import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.LoadTarget;
+import io.snowhook.warehouse.SourceStream;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.Warehouse;
 import io.snowhook.warehouse.WarehouseFailure;
@@ -36,6 +43,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +128,313 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
             throw new IllegalArgumentException("internal staging needs the blob's content");
         }
         return loadInternal(file, content);
+    }
+
+    /**
+     * Loads a batch with one COPY: internal staging uploads each file under {@code
+     * batches/<batchId>/<attempt>/<loadId>/} and REMOVEs {@code batches/<batchId>/<attempt>/} once; external staging
+     * pins each file's version as for one file. Then, in one transaction: {@code COPY … FILES = (…)} with the
+     * configured {@code ON_ERROR} applied per file, one {@code DELETE} of what earlier runs of the files it LOADED
+     * left, one {@code DELETE} of the rows files it did not load whole wrote (by load id), {@code COMMIT}. A file the
+     * COPY did not load fails alone; the old rows of its blob stay.
+     *
+     * <p>{@code ON_ERROR = ABORT_STATEMENT} fails the whole statement on the first bad file (docs "COPY INTO
+     * <table>", ON_ERROR), so with it each file loads in a statement of its own.
+     */
+    @Override
+    public List<FileResult> load(FileBatch batch, FileContents contents) {
+        if ("ABORT_STATEMENT".equalsIgnoreCase(properties.onError())) {
+            return FileByFile.load(this, batch, contents);
+        }
+        return batch.target().staging() == Staging.EXTERNAL ? loadExternal(batch) : loadInternal(batch, contents);
+    }
+
+    private List<FileResult> loadInternal(FileBatch batch, FileContents contents) {
+        String prefix = "batches/" + batch.batchId() + "/" + batch.attempt();
+        String location = sql.stage(properties.internalStage(), prefix + "/");
+        Map<UUID, FileResult> results = new HashMap<>();
+        List<SnowflakeSql.BatchFile> staged = new ArrayList<>();
+        FileLoad first = batch.files().get(0);
+        try (Connection connection = connection("batch " + batch.batchId())) {
+            try {
+                for (FileLoad file : batch.files()) {
+                    try {
+                        literalFor(file, () -> SnowflakeSql.literal(file.sourceBlob()));
+                        String name = file.loadId() + "/" + stagedName(file);
+                        upload(connection, file, contents, prefix + "/" + file.loadId(), stagedName(file));
+                        staged.add(new SnowflakeSql.BatchFile(
+                                file, SnowflakeSql.literal(name), SnowflakeSql.literal(prefix + "/" + name)));
+                    } catch (RuntimeException e) {
+                        if (TransientFailure.is(e)) {
+                            throw e;
+                        }
+                        log.warn("loadId={} blob={} not staged: {}", file.loadId(), file.sourceBlob(), e.getMessage());
+                        results.put(file.loadId(), FileResult.failed(file, e));
+                    }
+                }
+                if (!staged.isEmpty()) {
+                    copyBatch(connection, batch, location, staged, results);
+                }
+            } finally {
+                remove(connection, first, location);
+                removeOrphans(connection, first);
+            }
+        } catch (SQLException e) {
+            throw SnowflakeErrors.classify("connection for batch " + batch.batchId(), e);
+        }
+        return batch.files().stream().map(f -> results.get(f.loadId())).toList();
+    }
+
+    /** The staged name of a file: never derived from the blob name, only the adapter's own characters reach the PUT. */
+    private static String stagedName(FileLoad file) {
+        boolean compress = file.format() != FileFormat.PARQUET && !file.gzipped();
+        return "data." + extension(file.format()) + (file.gzipped() || compress ? ".gz" : "");
+    }
+
+    /** Streams one file into the stage; a failure its content raised decides over the driver's own. */
+    private void upload(Connection connection, FileLoad file, FileContents contents, String prefix, String name) {
+        boolean compress = file.format() != FileFormat.PARQUET && !file.gzipped();
+        SourceStream content = new SourceStream(contents.open(file));
+        try {
+            log.debug("loadId={} blob={} uploading to {}/{}", file.loadId(), file.sourceBlob(), prefix, name);
+            connection
+                    .unwrap(SnowflakeConnection.class)
+                    .uploadStream(
+                            sql.qualified(properties.internalStage()),
+                            name,
+                            content,
+                            UploadStreamConfig.builder()
+                                    .setDestPrefix(prefix)
+                                    .setCompressData(compress)
+                                    .build());
+        } catch (SQLException | RuntimeException e) {
+            RuntimeException source = content.failure();
+            if (source != null) {
+                source.addSuppressed(e);
+                throw source;
+            }
+            throw e instanceof SQLException sqlException
+                    ? failure(connection, "upload of " + file.sourceBlob(), sqlException)
+                    : (RuntimeException) e;
+        } finally {
+            try {
+                content.close();
+            } catch (java.io.IOException e) {
+                log.debug("closing the content of {} failed: {}", file.sourceBlob(), e.getMessage());
+            }
+        }
+    }
+
+    private List<FileResult> loadExternal(FileBatch batch) {
+        String stage = properties.externalStages().get(batch.container());
+        Map<UUID, FileResult> results = new HashMap<>();
+        if (stage == null || blobs == null) {
+            WarehouseFailure failure = stage == null
+                    ? new WarehouseFailure("no external stage for container " + batch.container()
+                            + "; set snowhook.warehouse.snowflake.external-stages." + batch.container())
+                    : new WarehouseFailure("external staging needs blob storage to pin the blob's version");
+            return batch.files().stream()
+                    .map(f -> FileResult.failed(f, failure))
+                    .toList();
+        }
+        List<SnowflakeSql.BatchFile> pinned = new ArrayList<>();
+        try {
+            for (FileLoad file : batch.files()) {
+                String pinnedName = PINNED + file.loadId() + "/" + file.attempt() + "/" + file.blobName();
+                try {
+                    String path = literalFor(file, () -> SnowflakeSql.stagePath(pinnedName));
+                    log.debug(
+                            "loadId={} blob={} pinning eTag {} as {}",
+                            file.loadId(),
+                            file.sourceBlob(),
+                            file.etag(),
+                            pinnedName);
+                    blobs.pin(new BlobId(file.account(), file.container(), file.blobName()), file.etag(), pinnedName);
+                    pinned.add(new SnowflakeSql.BatchFile(file, path, path));
+                } catch (RuntimeException e) {
+                    if (TransientFailure.is(e)) {
+                        throw e;
+                    }
+                    log.info("loadId={} blob={} not pinned: {}", file.loadId(), file.sourceBlob(), e.getMessage());
+                    results.put(file.loadId(), FileResult.failed(file, e));
+                }
+            }
+            if (!pinned.isEmpty()) {
+                try (Connection connection = connection("batch " + batch.batchId())) {
+                    copyBatch(connection, batch, sql.stage(stage, ""), pinned, results);
+                } catch (SQLException e) {
+                    throw SnowflakeErrors.classify("connection for batch " + batch.batchId(), e);
+                }
+            }
+        } finally {
+            for (SnowflakeSql.BatchFile f : pinned) {
+                FileLoad file = f.load();
+                String pinnedName = PINNED + file.loadId() + "/" + file.attempt() + "/" + file.blobName();
+                try {
+                    blobs.delete(new BlobId(file.account(), file.container(), pinnedName));
+                } catch (RuntimeException e) {
+                    log.warn(
+                            "loadId={} blob={} could not delete the pinned copy {}: {}",
+                            file.loadId(),
+                            file.sourceBlob(),
+                            pinnedName,
+                            e.getMessage());
+                }
+            }
+            removePinOrphans(batch.files().get(0));
+        }
+        return batch.files().stream().map(f -> results.get(f.loadId())).toList();
+    }
+
+    /**
+     * The batch's transaction: COPY, then the deletes for the files it loaded and for those it did not; every file
+     * of {@code files} gets its result. Turns a failure that is no single file's (missing table) into every file's.
+     */
+    private void copyBatch(
+            Connection connection,
+            FileBatch batch,
+            String location,
+            List<SnowflakeSql.BatchFile> files,
+            Map<UUID, FileResult> results) {
+        LoadTarget target = batch.target();
+        FileLoad first = files.get(0).load();
+        TableColumns columns;
+        try {
+            columns = columns(connection, target.table());
+        } catch (RuntimeException e) {
+            if (TransientFailure.is(e)) {
+                throw e;
+            }
+            files.forEach(f -> results.put(f.load().loadId(), FileResult.failed(f.load(), e)));
+            return;
+        }
+        String loadedAt = TIMESTAMP.format(clock.instant().atOffset(ZoneOffset.UTC));
+        String copy = sql.copyBatch(
+                target, files, columns, location, format(target.format()), properties.onError(), loadedAt);
+        Semaphore turn = awaitTurn(first);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN");
+            boolean committed = false;
+            try {
+                Map<UUID, FileResult> outcome;
+                try (ResultSet rs = statement.executeQuery(copy)) {
+                    outcome = batchResults(files, rs);
+                }
+                List<FileLoad> loaded = new ArrayList<>();
+                List<FileLoad> failed = new ArrayList<>();
+                for (SnowflakeSql.BatchFile f : files) {
+                    (outcome.get(f.load().loadId()) instanceof FileResult.Loaded ? loaded : failed).add(f.load());
+                }
+                int replaced =
+                        loaded.isEmpty() ? 0 : statement.executeUpdate(sql.deleteEarlier(target, loaded, loadedAt));
+                if (!failed.isEmpty()) {
+                    statement.executeUpdate(sql.deletePartial(target, failed, loadedAt));
+                }
+                statement.execute("COMMIT");
+                committed = true;
+                results.putAll(outcome);
+                log.info(
+                        "batch={} attempt={} table={} files={} loaded={} failed={} replacedRows={}",
+                        batch.batchId(),
+                        batch.attempt(),
+                        target.table(),
+                        files.size(),
+                        loaded.size(),
+                        failed.size(),
+                        replaced);
+            } finally {
+                if (!committed) {
+                    rollback(statement, first);
+                }
+            }
+        } catch (SQLException e) {
+            RuntimeException failure = failure(connection, "COPY of batch " + batch.batchId(), e);
+            if (failure instanceof SnowflakeErrors.RemoteFileNotFound) {
+                // our own staged or pinned copy vanished before COPY read it: staging it again fixes that
+                throw new WarehouseUnavailable(failure.getMessage() + " (a staged copy vanished)", e);
+            }
+            if (TransientFailure.is(failure)) {
+                throw failure;
+            }
+            tables.remove(target.table());
+            files.forEach(f -> results.put(f.load().loadId(), FileResult.failed(f.load(), failure)));
+        } finally {
+            turn.release();
+        }
+    }
+
+    /**
+     * Maps COPY's result rows back to the batch's files by the load id in each row's {@code file} (staged and pinned
+     * paths carry it): LOADED is loaded, anything else fails the file with its first error; a file without a row did
+     * not load.
+     */
+    /**
+     * The file a result row names: the load whose id comes first in the name as a path segment (staged names are
+     * {@code batches/<batchId>/<attempt>/<loadId>/…}, pinned ones {@code .snowhook/<loadId>/<attempt>/<blob>}, so a
+     * blob name never decides).
+     */
+    private static @Nullable FileLoad fileNamed(@Nullable String name, List<SnowflakeSql.BatchFile> files) {
+        if (name == null) {
+            return null;
+        }
+        FileLoad found = null;
+        int at = Integer.MAX_VALUE;
+        for (SnowflakeSql.BatchFile f : files) {
+            String id = f.load().loadId() + "/";
+            int i = name.startsWith(id) ? 0 : name.indexOf("/" + id);
+            if (i >= 0 && i < at) {
+                at = i;
+                found = f.load();
+            }
+        }
+        return found;
+    }
+
+    private static Map<UUID, FileResult> batchResults(List<SnowflakeSql.BatchFile> files, ResultSet rs)
+            throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            index.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), i);
+        }
+        Map<UUID, FileResult> results = new HashMap<>();
+        if (index.containsKey("file")) {
+            while (rs.next()) {
+                String name = rs.getString(index.get("file"));
+                FileLoad file = fileNamed(name, files);
+                if (file == null) {
+                    log.warn("COPY reported a file of no load of the batch: {}", name);
+                    continue;
+                }
+                String status = rs.getString(index.get("status"));
+                if ("LOADED".equalsIgnoreCase(status)) {
+                    results.put(
+                            file.loadId(),
+                            new FileResult.Loaded(
+                                    file, rs.getLong(index.get("rows_parsed")), rs.getLong(index.get("rows_loaded"))));
+                } else {
+                    String error = string(rs, index, "first_error");
+                    results.put(
+                            file.loadId(),
+                            FileResult.failed(
+                                    file,
+                                    new FileRejected(
+                                            status + ": " + (error == null ? "no error reported" : error.strip()),
+                                            number(rs, index, "first_error_line"),
+                                            string(rs, index, "first_error_column_name"))));
+                }
+            }
+        }
+        for (SnowflakeSql.BatchFile f : files) {
+            results.computeIfAbsent(
+                    f.load().loadId(),
+                    id -> FileResult.failed(
+                            f.load(),
+                            new NoFilesProcessed("COPY of " + f.load().sourceBlob()
+                                    + " reported no result for the file — it was not found in the stage or"
+                                    + " Snowflake skipped it")));
+        }
+        return results;
     }
 
     @Override
@@ -455,26 +770,29 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         }
         Instant cutoff = clock.instant().minus(orphanAge);
         Set<String> orphans = new TreeSet<>();
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("LIST " + sql.stage(properties.internalStage(), "loads/"))) {
-            while (rs.next()) {
-                String name = rs.getString("name");
-                Instant modified = ZonedDateTime.parse(
-                                rs.getString("last_modified"), DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant();
-                int at = name.indexOf("loads/");
-                String[] parts = at < 0 ? new String[0] : name.substring(at).split("/");
-                if (parts.length >= 4 && modified.isBefore(cutoff)) {
-                    orphans.add("loads/" + parts[1] + "/" + parts[2] + "/");
+        // one file's tries stage under loads/<loadId>/<attempt>/, a batch's under batches/<batchId>/<attempt>/
+        for (String root : List.of("loads/", "batches/")) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("LIST " + sql.stage(properties.internalStage(), root))) {
+                while (rs.next()) {
+                    String name = rs.getString("name");
+                    Instant modified = ZonedDateTime.parse(
+                                    rs.getString("last_modified"), DateTimeFormatter.RFC_1123_DATE_TIME)
+                            .toInstant();
+                    int at = name.indexOf(root);
+                    String[] parts = at < 0 ? new String[0] : name.substring(at).split("/");
+                    if (parts.length >= 4 && modified.isBefore(cutoff)) {
+                        orphans.add(root + parts[1] + "/" + parts[2] + "/");
+                    }
                 }
+            } catch (SQLException | RuntimeException e) {
+                log.warn(
+                        "loadId={} blob={} could not list staged files: {}",
+                        file.loadId(),
+                        file.sourceBlob(),
+                        e.getMessage());
+                return;
             }
-        } catch (SQLException | RuntimeException e) {
-            log.warn(
-                    "loadId={} blob={} could not list staged files: {}",
-                    file.loadId(),
-                    file.sourceBlob(),
-                    e.getMessage());
-            return;
         }
         for (String orphan : orphans) {
             log.info("loadId={} blob={} removing orphaned staged files {}", file.loadId(), file.sourceBlob(), orphan);

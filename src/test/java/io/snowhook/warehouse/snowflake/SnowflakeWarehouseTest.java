@@ -214,7 +214,8 @@ class SnowflakeWarehouseTest {
                                 + " \"DB\".\"PUBLIC\".\"SNOWHOOK_CSV\") ON_ERROR = SKIP_FILE FORCE = TRUE",
                         "COMMIT",
                         "REMOVE " + STAGE + "/loads/" + id + "/1/",
-                        "LIST " + STAGE + "/loads/");
+                        "LIST " + STAGE + "/loads/",
+                        "LIST " + STAGE + "/batches/");
         assertThat(fake.query("SELECT ORDER_ID, QUANTITY, UNIT_PRICE, _SOURCE_BLOB, _ETAG, _LOAD_ID, _ROW_NUMBER,"
                         + " _LOADED_AT = TIMESTAMPTZ '2026-11-24 06:00:00+00' FROM PUBLIC.ORDERS ORDER BY 1"))
                 .containsExactly(
