@@ -191,7 +191,12 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     private void stageFrom(FileContents contents, FileLoad file, Path path) {
         SourceStream content = new SourceStream(contents.open(file));
         try {
-            long bytes = stageContent(content, path.getParent(), path);
+            try {
+                Files.createDirectories(path.getParent());
+            } catch (IOException e) {
+                throw new WarehouseUnavailable("could not create the batch's stage folder", e);
+            }
+            long bytes = stageContent(content, path);
             log.debug("Staged {} bytes of {} for load {} in {}", bytes, file.sourceBlob(), file.loadId(), path);
         } catch (RuntimeException e) {
             RuntimeException source = content.failure();
