@@ -1,77 +1,79 @@
 package io.snowhook.loads.web;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.function.Function;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.client.RestClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.RequestBuilder;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 import org.springframework.web.util.UriBuilder;
+import org.springframework.web.util.UriComponentsBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 
-/** A small HTTP client for the status API tests: every answer, 2xx or not, as status, headers and JSON. */
+/**
+ * A small client for the status API slice tests, through {@link MockMvc} (the web layer and the real
+ * ledger, no server): every answer, 2xx or not, as status, headers and JSON.
+ */
 final class Http {
 
     record Reply(int status, HttpHeaders headers, JsonNode body) {}
 
-    private final RestClient client;
+    private final MockMvc mvc;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    Http(int port) {
-        this.client = RestClient.create("http://127.0.0.1:" + port);
+    Http(MockMvc mvc) {
+        this.mvc = mvc;
     }
 
     Reply get(Function<UriBuilder, java.net.URI> uri) {
-        return client.get()
-                .uri(uri)
-                .exchange((request, response) ->
-                        reply(response.getStatusCode().value(), response.getHeaders(), response.getBody()));
+        return exchange(MockMvcRequestBuilders.get(uri.apply(UriComponentsBuilder.newInstance())));
     }
 
     Reply get(String path) {
-        return client.get()
-                .uri(path)
-                .exchange((request, response) ->
-                        reply(response.getStatusCode().value(), response.getHeaders(), response.getBody()));
+        return exchange(MockMvcRequestBuilders.get(path));
     }
 
     /** The status of a GET whose answer is not JSON (a page, say). */
     int status(String path) {
-        return client.get()
-                .uri(path)
-                .exchange((request, response) -> response.getStatusCode().value());
+        try {
+            return mvc.perform(MockMvcRequestBuilders.get(path))
+                    .andReturn()
+                    .getResponse()
+                    .getStatus();
+        } catch (Exception e) {
+            throw new IllegalStateException("request failed: " + e.getMessage(), e);
+        }
     }
 
     Reply post(String path, String body, MediaType type) {
-        return client.post()
-                .uri(path)
-                .contentType(type)
-                .body(body)
-                .exchange((request, response) ->
-                        reply(response.getStatusCode().value(), response.getHeaders(), response.getBody()));
+        return exchange(MockMvcRequestBuilders.post(path).contentType(type).content(body));
     }
 
     Reply post(String path) {
-        return client.post()
-                .uri(path)
-                .exchange((request, response) ->
-                        reply(response.getStatusCode().value(), response.getHeaders(), response.getBody()));
+        return exchange(MockMvcRequestBuilders.post(path));
     }
 
     Reply post(String path, java.util.Map<String, String> headers) {
-        return client.post()
-                .uri(path)
-                .headers(h -> headers.forEach(h::set))
-                .exchange((request, response) ->
-                        reply(response.getStatusCode().value(), response.getHeaders(), response.getBody()));
+        var request = MockMvcRequestBuilders.post(path);
+        headers.forEach(request::header);
+        return exchange(request);
     }
 
-    private Reply reply(int status, HttpHeaders headers, InputStream body) throws IOException {
-        byte[] bytes = body.readAllBytes();
-        return new Reply(
-                status,
-                headers,
-                bytes.length == 0 ? tools.jackson.databind.node.MissingNode.getInstance() : json.readTree(bytes));
+    private Reply exchange(RequestBuilder request) {
+        try {
+            MockHttpServletResponse response = mvc.perform(request).andReturn().getResponse();
+            HttpHeaders headers = new HttpHeaders();
+            response.getHeaderNames().forEach(name -> headers.addAll(name, response.getHeaders(name)));
+            byte[] bytes = response.getContentAsByteArray();
+            return new Reply(
+                    response.getStatus(),
+                    headers,
+                    bytes.length == 0 ? MissingNode.getInstance() : json.readTree(bytes));
+        } catch (Exception e) {
+            throw new IllegalStateException("request failed: " + e.getMessage(), e);
+        }
     }
 }

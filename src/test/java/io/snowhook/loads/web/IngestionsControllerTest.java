@@ -6,24 +6,31 @@ import static io.snowhook.loads.ledger.Blobs.uniqueOrders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.snowhook.loads.ledger.Blobs;
+import io.snowhook.loads.ledger.LedgerSlice;
 import io.snowhook.loads.ledger.Load;
 import io.snowhook.loads.ledger.LoadService;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureJdbc;
+import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code POST /ingestions} over HTTP, on the whole application (the same context as the status API tests). */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.datasource.url=jdbc:h2:mem:loads-web;DB_CLOSE_DELAY=-1", "snowhook.loads.workers=0"})
+@WebMvcTest(
+        controllers = {LoadsController.class, IngestionsController.class},
+        properties = "spring.datasource.url=jdbc:h2:mem:loads-web;DB_CLOSE_DELAY=-1")
+@AutoConfigureJdbc
+@AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
+@Import({LedgerSlice.class, DependencyHealth.class})
 class IngestionsControllerTest {
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    MockMvc mvc;
 
     @Autowired
     LoadService loads;
@@ -32,7 +39,7 @@ class IngestionsControllerTest {
 
     @BeforeEach
     void client() {
-        http = new Http(port);
+        http = new Http(mvc);
     }
 
     private static String azuriteUrl(String blob) {

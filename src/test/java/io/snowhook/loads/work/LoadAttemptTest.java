@@ -1,0 +1,220 @@
+package io.snowhook.loads.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.snowhook.blob.BlobChanged;
+import io.snowhook.blob.BlobContent;
+import io.snowhook.blob.BlobId;
+import io.snowhook.blob.BlobSource;
+import io.snowhook.blob.BlobUnavailable;
+import io.snowhook.loads.LoadsProperties;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadStatus;
+import io.snowhook.system.Outages;
+import io.snowhook.system.OutagesProperties;
+import io.snowhook.warehouse.FileFormat;
+import io.snowhook.warehouse.FileLoad;
+import io.snowhook.warehouse.FileRejected;
+import io.snowhook.warehouse.LoadMode;
+import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.Staging;
+import io.snowhook.warehouse.Warehouse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * One load attempt, end to end through the worker, with in-memory ports: blob storage and the warehouse are
+ * maps in this test, the ledger an in-memory H2 with the Flyway schema. The worker runs the plan recorded on
+ * the row — table, format, mode and staging — and records one outcome.
+ */
+class LoadAttemptTest {
+
+    final Map<BlobId, String> blobs = new HashMap<>();
+    final Map<BlobId, String> etags = new HashMap<>();
+    final List<FileLoad> loaded = new ArrayList<>();
+    final List<RuntimeException> warehouseFailures = new ArrayList<>();
+
+    JdbcClient jdbc;
+    LoadQueue queue;
+    LoadWorker worker;
+
+    final BlobSource storage = new BlobSource() {
+        @Override
+        public BlobContent open(BlobId id, @Nullable String expectedEtag) {
+            String etag = etags.get(id);
+            if (expectedEtag != null && !expectedEtag.equals(etag)) {
+                throw new BlobChanged("eTag is now " + etag);
+            }
+            byte[] bytes = blobs.get(id).getBytes(StandardCharsets.UTF_8);
+            return new BlobContent(new ByteArrayInputStream(bytes), bytes.length, etag);
+        }
+
+        @Override
+        public void pin(BlobId id, String expectedEtag, String pinnedName) {}
+
+        @Override
+        public void delete(BlobId id) {}
+
+        @Override
+        public int deleteOlderThan(String account, String container, String prefix, Instant cutoff) {
+            return 0;
+        }
+
+        @Override
+        public void check() {}
+
+        @Override
+        public void check(String account) {}
+    };
+
+    final Warehouse warehouse = new Warehouse() {
+        @Override
+        public LoadResult load(FileLoad file, @Nullable InputStream content) {
+            if (!warehouseFailures.isEmpty()) {
+                throw warehouseFailures.remove(0);
+            }
+            try {
+                long rows = new String(content.readAllBytes(), StandardCharsets.UTF_8)
+                                .lines()
+                                .count()
+                        - 1;
+                loaded.add(file);
+                return new LoadResult(rows, rows);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void check() {}
+    };
+
+    @BeforeEach
+    void ports() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:load-attempt-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        jdbc = JdbcClient.create(dataSource);
+        queue = new LoadQueue(jdbc, dataSource, new DataSourceTransactionManager(dataSource));
+        LoadsProperties properties = new LoadsProperties(
+                1,
+                Duration.ofMillis(500),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(20),
+                new LoadsProperties.Retry(3, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)),
+                1_000_000,
+                Duration.ofDays(90),
+                2000,
+                Duration.ofHours(1));
+        LoadMetrics metrics = new LoadMetrics(
+                new SimpleMeterRegistry(), statuses -> new EnumMap<>(LoadStatus.class), Clock.systemUTC());
+        Outages outages =
+                new Outages(new OutagesProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(2)), e -> {}, null);
+        worker = new LoadWorker(queue, storage, warehouse, properties, metrics, outages);
+    }
+
+    /** A queued load whose row plans {@code table}, JSON, REPLACE and external staging. */
+    UUID queued(String blob, String etag, String content) {
+        BlobId id = new BlobId("devstoreaccount1", "factory-uploads", blob);
+        blobs.put(id, content);
+        etags.put(id, etag);
+        UUID load = UUID.randomUUID();
+        jdbc.sql("INSERT INTO loads (id, status, account, container, blob_name, etag, size_bytes, table_name,"
+                        + " file_format, load_mode, staging, received_at) VALUES (:id, 'QUEUED', :account,"
+                        + " :container, :blob, :etag, :size, 'PLANNED_TABLE', 'JSON', 'REPLACE', 'EXTERNAL', :now)")
+                .param("id", load)
+                .param("account", id.account())
+                .param("container", id.container())
+                .param("blob", id.name())
+                .param("etag", etag)
+                .param("size", (long) content.length())
+                .param("now", Instant.now().atOffset(ZoneOffset.UTC))
+                .update();
+        return load;
+    }
+
+    Load attempt() {
+        Load claimed = queue.claim("w1", Duration.ofMinutes(5)).orElseThrow();
+        worker.run(claimed, "w1");
+        return jdbc.sql("SELECT " + io.snowhook.loads.ledger.LoadRows.COLUMNS + " FROM loads WHERE id = :id")
+                .param("id", claimed.id())
+                .query(io.snowhook.loads.ledger.LoadRows.MAPPER)
+                .single();
+    }
+
+    @Test
+    void runsThePlanRecordedOnTheRow() {
+        UUID id = queued("anything/no-route-matches.json", "0x1", "header\na\nb\n");
+
+        Load load = attempt();
+
+        assertThat(load.id()).isEqualTo(id);
+        assertThat(load.status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(load.rowsLoaded()).isEqualTo(2);
+        assertThat(load.attempts()).isEqualTo(1);
+        assertThat(loaded).singleElement().satisfies(file -> {
+            assertThat(file.table()).isEqualTo("PLANNED_TABLE");
+            assertThat(file.format()).isEqualTo(FileFormat.JSON);
+            assertThat(file.mode()).isEqualTo(LoadMode.REPLACE);
+            assertThat(file.staging()).isEqualTo(Staging.EXTERNAL);
+            assertThat(file.etag()).isEqualTo("0x1");
+        });
+    }
+
+    @Test
+    void retriesATransientFailureAndCountsTheAttempts() {
+        queued("orders/f1/retry.csv", "0x1", "header\na\n");
+        warehouseFailures.add(new BlobUnavailable("storage reset the connection", new IOException("reset")));
+
+        Load load = attempt();
+
+        assertThat(load.status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(load.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void failsBadDataAtOnceWithItsFirstError() {
+        queued("orders/f1/bad.csv", "0x1", "header\na\n");
+        warehouseFailures.add(new FileRejected("not a number: 'x'", 7L, "quantity"));
+
+        Load load = attempt();
+
+        assertThat(load.status()).isEqualTo(LoadStatus.FAILED);
+        assertThat(load.attempts()).isEqualTo(1);
+        assertThat(load.error()).isEqualTo("not a number: 'x'");
+        assertThat(load.errorLine()).isEqualTo(7L);
+        assertThat(load.errorColumn()).isEqualTo("quantity");
+    }
+
+    @Test
+    void supersedesALoadWhoseBlobChangedSinceTheEvent() {
+        queued("orders/f1/changed.csv", "0x1", "header\na\n");
+        etags.put(new BlobId("devstoreaccount1", "factory-uploads", "orders/f1/changed.csv"), "0x2");
+
+        Load load = attempt();
+
+        assertThat(load.status()).isEqualTo(LoadStatus.SUPERSEDED);
+        assertThat(loaded).isEmpty();
+    }
+}
