@@ -165,12 +165,41 @@ class AzureBlobSourceTest {
     }
 
     @Test
-    void reportsADroppedConnectionAsUnavailable() {
+    void reportsConnectionsDroppedUnansweredAsUnavailable() {
         String etag = azurite.upload(CONTAINER, name, bytes("a"));
         AzureBlobSource throughProxy = source(proxy.azuriteEndpoint(), azurite.connectionString(), null);
+        proxy.dropReads(Integer.MAX_VALUE);
+        try {
+            assertThatThrownBy(() -> throughProxy.open(id, etag)).isInstanceOf(BlobUnavailable.class);
+        } finally {
+            proxy.heal();
+        }
+    }
+
+    /**
+     * A connection closed before any byte of the answer is what a server closing an idle keep-alive connection
+     * looks like, so the JDK's HTTP client sends a GET again once, on a new connection (java.net.http
+     * MultiExchange: ConnectionExpiredException is retried for idempotent requests). Once, not more: a second
+     * drop is the storage's failure and left to the load's retry policy.
+     */
+    @Test
+    void sendsAReadAgainOnceWhenItsConnectionClosesUnanswered() throws IOException {
+        String etag = azurite.upload(CONTAINER, name, bytes("a"));
+        AzureBlobSource throughProxy = source(proxy.azuriteEndpoint(), azurite.connectionString(), null);
+        int injectedBefore = proxy.injected();
         proxy.dropReads(1);
 
+        try (BlobContent content = throughProxy.open(id, etag)) {
+            assertThat(content.stream().readAllBytes()).isEqualTo(bytes("a"));
+        }
+        assertThat(proxy.injected() - injectedBefore).isEqualTo(1);
+
+        proxy.dropReads(2);
         assertThatThrownBy(() -> throughProxy.open(id, etag)).isInstanceOf(BlobUnavailable.class);
+        assertThat(proxy.injected() - injectedBefore).isEqualTo(3);
+        try (BlobContent content = throughProxy.open(id, etag)) {
+            assertThat(content.stream().readAllBytes()).isEqualTo(bytes("a"));
+        }
     }
 
     @Test
@@ -206,14 +235,28 @@ class AzureBlobSourceTest {
         assertThatThrownBy(source::check).isInstanceOf(BlobNotFound.class).hasMessageContaining(NEVER_CREATED);
     }
 
+    /**
+     * Storage that takes the request and does not answer: the read fails after the configured read timeout
+     * (1 s here; the default is 60 s), not when storage answers 30 s later.
+     */
     @Test
     void usesTheConfiguredTimeouts() {
+        String etag = azurite.upload(CONTAINER, name, bytes("a"));
         StorageProperties properties = new StorageProperties(
-                List.of(account(azurite.endpoint(), azurite.connectionString(), null, List.of(CONTAINER))),
+                List.of(account(proxy.azuriteEndpoint(), azurite.connectionString(), null, List.of(CONTAINER))),
                 Duration.ofSeconds(1),
-                Duration.ofSeconds(2));
-
-        new AzureBlobSource(properties, new StorageAccounts(properties)).check();
+                Duration.ofSeconds(1));
+        AzureBlobSource source = new AzureBlobSource(properties, new StorageAccounts(properties));
+        proxy.stallReads(1, Duration.ofSeconds(30));
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> source.open(id, etag)).isInstanceOf(BlobUnavailable.class);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            // at least the timeout; far less than the stall (generous: the machine may be busy)
+            assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(15));
+        } finally {
+            proxy.heal();
+        }
     }
 
     static AzureBlobSource source(String endpoint, @Nullable String connectionString, @Nullable String sas) {

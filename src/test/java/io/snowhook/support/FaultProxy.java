@@ -13,6 +13,7 @@ import java.net.Proxy;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -26,7 +27,7 @@ import java.util.function.Predicate;
 /**
  * A loopback HTTP reverse proxy that forwards to a real server (e.g. {@link AzuriteServer}) and injects
  * faults on demand: the next N matching requests get an HTTP error (503, 429, 500…) or a dropped
- * connection instead of being forwarded. Point the code under test at {@link #url()} to fail it at the
+ * connection instead of being forwarded, or are held for a while before they are. Point the code under test at {@link #url()} to fail it at the
  * real network seam, with the real client and its real error handling.
  *
  * <p>Hand-written because no test library here proxies a real server with countable, scripted faults;
@@ -40,6 +41,11 @@ public final class FaultProxy implements AutoCloseable {
     /** Requests that only read: the ones a blob download makes. */
     public static final Predicate<HttpExchange> READS =
             e -> e.getRequestMethod().equals("GET") || e.getRequestMethod().equals("HEAD");
+
+    /** Fault kinds that are not an HTTP status: close the connection unanswered; hold the request, then forward. */
+    private static final int DROP = 0;
+
+    private static final int STALL = -1;
 
     private final URI target;
     private final HttpServer server;
@@ -91,13 +97,22 @@ public final class FaultProxy implements AutoCloseable {
 
     /** The next {@code times} requests matching {@code which} are answered with {@code status}. */
     public synchronized FaultProxy fail(int times, int status, Predicate<HttpExchange> which) {
-        faults.add(new Fault(times, status, which));
+        faults.add(new Fault(times, status, which, Duration.ZERO));
         return this;
     }
 
     /** The next {@code times} read requests have their connection closed without an answer. */
     public synchronized FaultProxy dropReads(int times) {
-        faults.add(new Fault(times, 0, READS));
+        faults.add(new Fault(times, DROP, READS, Duration.ZERO));
+        return this;
+    }
+
+    /**
+     * The next {@code times} read requests (GET/HEAD) are held for {@code stall} before they are forwarded:
+     * a storage that accepted the connection and the request but does not answer.
+     */
+    public synchronized FaultProxy stallReads(int times, Duration stall) {
+        faults.add(new Fault(times, STALL, READS, stall));
         return this;
     }
 
@@ -140,15 +155,23 @@ public final class FaultProxy implements AutoCloseable {
             Fault fault = takeFault(exchange);
             if (fault != null) {
                 injected.incrementAndGet();
-                inject(exchange, fault.status);
-                return;
+                if (fault.status != STALL) {
+                    inject(exchange, fault.status);
+                    return;
+                }
+                try {
+                    Thread.sleep(fault.stall.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
             forward(exchange);
         }
     }
 
     private static void inject(HttpExchange exchange, int status) throws IOException {
-        if (status == 0) {
+        if (status == DROP) {
             // close the connection without an answer: the client sees an I/O error
             throw new IOException("connection dropped by the test proxy");
         }
@@ -220,11 +243,13 @@ public final class FaultProxy implements AutoCloseable {
         int remaining;
         final int status;
         final Predicate<HttpExchange> which;
+        final Duration stall;
 
-        Fault(int remaining, int status, Predicate<HttpExchange> which) {
+        Fault(int remaining, int status, Predicate<HttpExchange> which, Duration stall) {
             this.remaining = remaining;
             this.status = status;
             this.which = which;
+            this.stall = stall;
         }
     }
 }
