@@ -87,6 +87,25 @@ start_azurite() {
   ' "$AZURITE_ENDPOINT?comp=list" "$AZURITE_PID" || die "Azurite did not start; see $dir/logs/azurite.log"
 }
 
+# snowhook_args <data dir> <port> <management port> — sets SNOWHOOK_ARGV to the application arguments of the
+# embedded defaults under <data dir> (after start_azurite); LEDGER_URL, when set, replaces the H2 ledger URL.
+snowhook_args() {
+  local dir=$1 port=$2 management_port=$3
+  SNOWHOOK_ARGV=(
+    --server.address=127.0.0.1
+    --server.port="$port"
+    --management.server.port="$management_port"
+    --spring.datasource.url="${LEDGER_URL:-jdbc:h2:file:$dir/snowhook-ledger;AUTO_SERVER=FALSE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0}"
+    --snowhook.warehouse.duckdb.path="$dir/warehouse.duckdb"
+    --snowhook.warehouse.duckdb.stage="$dir/stage"
+    --snowhook.storage.accounts[0].name="$AZURITE_ACCOUNT"
+    --snowhook.storage.accounts[0].endpoint="$AZURITE_ENDPOINT"
+    --snowhook.storage.accounts[0].connection-string="$AZURITE_CONNECTION_STRING"
+    --snowhook.storage.accounts[0].containers[0]=factory-uploads
+    --logging.file.name="$dir/logs/snowhook.log"
+  )
+}
+
 # start_snowhook <data dir> <port> [java options…] — the embedded defaults (H2 + DuckDB + Azurite) under <data dir>;
 # LEDGER_URL, when set, replaces the H2 ledger URL (e.g. a PostgreSQL schema of a benchmark).
 # The actuator listens on $MANAGEMENT_PORT (a free loopback port, 8081 when that is free) — SNOWHOOK_MANAGEMENT_URL.
@@ -95,19 +114,8 @@ start_snowhook() {
   shift 2
   local management_port=${MANAGEMENT_PORT:-$(loopback_port 8081)}
   mkdir -p "$dir/logs"
-  java "$@" -jar "$SNOWHOOK_JAR" \
-    --server.address=127.0.0.1 \
-    --server.port="$port" \
-    --management.server.port="$management_port" \
-    --spring.datasource.url="${LEDGER_URL:-jdbc:h2:file:$dir/snowhook-ledger;AUTO_SERVER=FALSE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0}" \
-    --snowhook.warehouse.duckdb.path="$dir/warehouse.duckdb" \
-    --snowhook.warehouse.duckdb.stage="$dir/stage" \
-    --snowhook.storage.accounts[0].name="$AZURITE_ACCOUNT" \
-    --snowhook.storage.accounts[0].endpoint="$AZURITE_ENDPOINT" \
-    --snowhook.storage.accounts[0].connection-string="$AZURITE_CONNECTION_STRING" \
-    --snowhook.storage.accounts[0].containers[0]=factory-uploads \
-    --logging.file.name="$dir/logs/snowhook.log" \
-    ${SNOWHOOK_ARGS:-} \
+  snowhook_args "$dir" "$port" "$management_port"
+  java "$@" -jar "$SNOWHOOK_JAR" "${SNOWHOOK_ARGV[@]}" ${SNOWHOOK_ARGS:-} \
     >"$dir/logs/snowhook.console.log" 2>&1 &
   SNOWHOOK_PID=$!
   CHILD_PIDS+=("$SNOWHOOK_PID")

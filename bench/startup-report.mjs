@@ -1,0 +1,98 @@
+// Writes bench/startup.sh's figures into docs/benchmarks.md, replacing only the section between
+// <!-- bench:startup:start --> and <!-- bench:startup:end --> (appended when the markers are absent).
+//
+//   node bench/startup-report.mjs <results.jsonl> <doc> <jar> <baseline jar or ""> <load before> <load after> <java>
+import { readFileSync, writeFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+
+const [resultsFile, doc, jar, baseline, loadBefore, loadAfter, javaVersion] = process.argv.slice(2);
+const START = "<!-- bench:startup:start -->";
+const END = "<!-- bench:startup:end -->";
+
+const results = readFileSync(resultsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const seconds = (x) => `${x.toFixed(2)} s`;
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+function figures(label) {
+  const runs = results.filter((r) => r.label === label).map((r) => r.result);
+  const ready = runs.map((r) => r.readySeconds);
+  const started = runs.map((r) => r.startedLineSeconds).filter((x) => x !== null);
+  return {
+    n: runs.length,
+    ready: median(ready),
+    readyMin: Math.min(...ready),
+    readyMax: Math.max(...ready),
+    started: median(started),
+    spring: median(runs.map((r) => r.springSeconds).filter((x) => x != null)),
+    all: ready.map((x) => x.toFixed(2)).join(", "),
+  };
+}
+
+/** The largest libraries in the jar's BOOT-INF/lib, by stored (compressed) size. */
+function largest(path, count) {
+  const listing = execFileSync("unzip", ["-v", path], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  return listing
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 8 && f[7]?.startsWith("BOOT-INF/lib/"))
+    .map((f) => ({ name: f[7].slice("BOOT-INF/lib/".length), size: +f[2] }))
+    .sort((a, b) => b.size - a.size)
+    .slice(0, count);
+}
+
+const labels = baseline ? ["new", "baseline"] : ["new"];
+const f = Object.fromEntries(labels.map((l) => [l, figures(l)]));
+const size = statSync(jar).size;
+const now = new Date().toISOString().slice(0, 16).replace("T", " ");
+const machine = `${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 1024 / 1024).toLocaleString("en")} MiB RAM, ${javaVersion}`;
+
+let rows = [
+  `| executable jar (\`target/snowhook.jar\`) | **${mb(size)}** (${mib(size)}, ${size.toLocaleString("en")} bytes) |`,
+  `| largest libraries in it (stored size) | ${largest(jar, 4).map((l) => `${l.name} ${mb(l.size)}`).join("; ")} |`,
+  `| \`java -jar\` start-up to ready, median of ${f.new.n} (readiness probe 200 on the management port) | **${seconds(f.new.ready)}** (min ${seconds(f.new.readyMin)}, max ${seconds(f.new.readyMax)}; each: ${f.new.all}) |`,
+  `| to the "Started" log line, median | ${seconds(f.new.started)} (Spring Boot's own figure: ${seconds(f.new.spring)}) |`,
+];
+if (baseline) {
+  const b = f.baseline;
+  const bsize = statSync(baseline).size;
+  rows.push(
+    `| before, same run: jar | ${mb(bsize)} |`,
+    `| before, same run: start-up to ready, median of ${b.n} | ${seconds(b.ready)} (min ${seconds(b.readyMin)}, max ${seconds(b.readyMax)}; each: ${b.all}); "Started" line ${seconds(b.started)} |`,
+  );
+}
+
+const section = `${START}
+## Executable jar and start-up (\`bench/startup.sh\`)
+
+Each start is \`java -jar target/snowhook.jar\` without JVM options on the embedded defaults (H2 ledger,
+DuckDB warehouse, Azurite on loopback) in a fresh data folder, so Flyway creates the ledger and DuckDB its
+file every time (the first start of a deployment; later starts only validate). Ready = the first 200 of
+\`GET /actuator/health/readiness\` on the management port, polled every 20 ms, counted from the spawn of
+\`java\`. Starts of the jars alternate${baseline ? " (before, after, before, after…)" : ""}, after one untimed warm-up start each.
+Run: ${now} UTC, ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after.
+
+| | |
+|---|---|
+${rows.join("\n")}
+
+Reproduce: \`bench/startup.sh\` (\`RUNS=7\`; \`BASELINE=<older jar>\` times an older jar in the same run); it is
+not part of \`./mvnw verify\`.
+${END}`;
+
+let text = readFileSync(doc, "utf8");
+const a = text.indexOf(START);
+const z = text.indexOf(END);
+if (a >= 0 && z > a) {
+  text = text.slice(0, a) + section + text.slice(z + END.length);
+} else {
+  text = text.replace(/\s*$/, "\n\n") + section + "\n";
+}
+writeFileSync(doc, text);
+console.log(section);
