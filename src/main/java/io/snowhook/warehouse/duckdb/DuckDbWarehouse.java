@@ -24,7 +24,6 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,11 +34,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -579,7 +580,8 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
             invalidated = false;
         }
         try {
-            conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + databaseFile);
+            // the driver itself, not DriverManager, whose first use initialises every driver on the class path
+            conn = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + databaseFile, new Properties());
         } catch (SQLException e) {
             throw classify(e, "cannot open the DuckDB warehouse " + databaseFile);
         }
