@@ -1,5 +1,6 @@
 package io.snowhook;
 
+import io.snowhook.system.StartupPreloading;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -7,6 +8,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class SnowhookApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(SnowhookApplication.class, args);
+        SpringApplication application = new SpringApplication(SnowhookApplication.class);
+        application.addListeners(new StartupPreloading());
+        application.run(args);
     }
 }
