@@ -31,6 +31,7 @@ function figures(label) {
     readyMax: Math.max(...ready),
     started: median(started),
     spring: median(runs.map((r) => r.springSeconds).filter((x) => x != null)),
+    cpu: median(runs.map((r) => r.cpuSeconds).filter((x) => x != null)),
     all: ready.map((x) => x.toFixed(2)).join(", "),
   };
 }
@@ -58,13 +59,14 @@ let rows = [
   `| largest libraries in it (stored size) | ${largest(jar, 4).map((l) => `${l.name} ${mb(l.size)}`).join("; ")} |`,
   `| \`java -jar\` start-up to ready, median of ${f.new.n} (readiness probe 200 on the management port) | **${seconds(f.new.ready)}** (min ${seconds(f.new.readyMin)}, max ${seconds(f.new.readyMax)}; each: ${f.new.all}) |`,
   `| to the "Started" log line, median | ${seconds(f.new.started)} (Spring Boot's own figure: ${seconds(f.new.spring)}) |`,
+  `| CPU time (user + system, all threads) used until ready, median | ${seconds(f.new.cpu)} |`,
 ];
 if (baseline) {
   const b = f.baseline;
   const bsize = statSync(baseline).size;
   rows.push(
     `| before, same run: jar | ${mb(bsize)} |`,
-    `| before, same run: start-up to ready, median of ${b.n} | ${seconds(b.ready)} (min ${seconds(b.readyMin)}, max ${seconds(b.readyMax)}; each: ${b.all}); "Started" line ${seconds(b.started)} |`,
+    `| before, same run: start-up to ready, median of ${b.n} | ${seconds(b.ready)} (min ${seconds(b.readyMin)}, max ${seconds(b.readyMax)}; each: ${b.all}); "Started" line ${seconds(b.started)}; CPU time ${seconds(b.cpu)} |`,
   );
 }
 
