@@ -7,6 +7,7 @@
 #   RUNS=9 bench/startup.sh
 #   BASELINE=/path/to/older/snowhook.jar bench/startup.sh   the same starts of an older jar, alternated
 #                                                           with the new one in the same run (A B A B)
+#   JAR=/path/to/snowhook.jar bench/startup.sh              times that jar instead of building one
 #
 # Each start is `java -jar target/snowhook.jar` with no JVM option, on the embedded defaults (H2 ledger,
 # DuckDB warehouse, Azurite storage) in a fresh data folder, so Flyway creates the ledger and DuckDB the
@@ -26,7 +27,12 @@ trap 'stop_children' EXIT
 
 require_tools
 npm_install
-build_jar
+if [ -n "${JAR:-}" ]; then
+  SNOWHOOK_JAR=$JAR
+  [ -f "$SNOWHOOK_JAR" ] || die "JAR=$JAR is not a file"
+else
+  build_jar
+fi
 [ -z "$BASELINE" ] || [ -f "$BASELINE" ] || die "BASELINE=$BASELINE is not a file"
 
 rm -rf "$DATA"
@@ -46,7 +52,7 @@ time_start() {
   management_port=$(loopback_port 0)
   snowhook_args "$dir" "$port" "$management_port"
   local line
-  line=$(node bench/startup-timer.mjs "http://127.0.0.1:$management_port/actuator/health/readiness" 120 \
+  line=$(node bench/startup-timer.mjs "http://127.0.0.1:$management_port/actuator/health/readiness" 300 \
     "$dir/logs/snowhook.console.log" -- java -jar "$jar" "${SNOWHOOK_ARGV[@]}") \
     || die "$label did not become ready; see $dir/logs/"
   printf '   %-8s run %d: %s\n' "$label" "$run" "$line"
