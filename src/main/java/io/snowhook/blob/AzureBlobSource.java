@@ -58,6 +58,9 @@ class AzureBlobSource implements BlobSource, BlobListing {
     private final Map<String, BlobServiceClient> clients;
     private final Map<String, String> sasTokens;
     private final Duration copyTimeout;
+    private final Duration readTimeout;
+    private final int readBlockSize;
+    private final int readParallelism;
 
     AzureBlobSource(StorageProperties properties, StorageAccounts accounts) {
         this.accounts = accounts;
@@ -70,6 +73,9 @@ class AzureBlobSource implements BlobSource, BlobListing {
                         a -> a.name().toLowerCase(Locale.ROOT),
                         a -> a.sasToken().replaceFirst("^\\?", "")));
         this.copyTimeout = properties.readTimeout().multipliedBy(2);
+        this.readTimeout = properties.readTimeout().multipliedBy(2);
+        this.readBlockSize = Math.toIntExact(properties.readBlockSize().toBytes());
+        this.readParallelism = properties.readParallelism();
     }
 
     @Override
@@ -138,7 +144,7 @@ class AzureBlobSource implements BlobSource, BlobListing {
     @Override
     public BlobContent open(BlobId id, @Nullable String expectedEtag) {
         BlobClient blob = containerOf(id.account(), id.container()).getBlobClient(id.name());
-        BlobInputStreamOptions options = new BlobInputStreamOptions();
+        BlobInputStreamOptions options = new BlobInputStreamOptions().setBlockSize(readBlockSize);
         if (expectedEtag != null) {
             options.setRequestConditions(new BlobRequestConditions().setIfMatch(ETag.quoted(expectedEtag)));
         }
@@ -156,8 +162,29 @@ class AzureBlobSource implements BlobSource, BlobListing {
             throw failure;
         }
         String etag = ETag.unquoted(stream.getProperties().getETag());
-        return new BlobContent(
-                new TranslatingStream(stream, id), stream.getProperties().getBlobSize(), etag);
+        long size = stream.getProperties().getBlobSize();
+        InputStream bytes = stream;
+        if (size > readBlockSize && readParallelism > 1) {
+            bytes = parallelRest(blob, stream, size, etag, id);
+        }
+        return new BlobContent(new TranslatingStream(bytes, id), size, etag);
+    }
+
+    /**
+     * A blob of more than one chunk: the first chunk, which the SDK's stream holds already, then the rest with
+     * several range requests in flight, each conditional on the eTag the first chunk came from.
+     */
+    private InputStream parallelRest(BlobClient blob, BlobInputStream stream, long size, String etag, BlobId id) {
+        try (stream) {
+            // served from the buffer of the first response: no further request
+            byte[] first = stream.readNBytes(readBlockSize);
+            if (first.length != readBlockSize) {
+                throw new BlobUnavailable("storage sent " + first.length + " bytes of the first chunk of " + id);
+            }
+            return new ParallelRangeStream(blob, first, size, ETag.quoted(etag), readParallelism, readTimeout);
+        } catch (IOException | RuntimeException e) {
+            throw translate(e, id);
+        }
     }
 
     /** Azure's flat List Blobs: one request per page, resumed from the opaque marker it returned. */
@@ -250,7 +277,7 @@ class AzureBlobSource implements BlobSource, BlobListing {
                 .retryOptions(new RequestRetryOptions(
                         RetryPolicyType.EXPONENTIAL,
                         SDK_TRIES,
-                        // per-try timeout; one try reads at most one chunk (4 MiB) of a blob
+                        // per-try timeout; one try reads at most one chunk (snowhook.storage.read-block-size) of a blob
                         (int) Math.max(1, properties.readTimeout().toSeconds() * 2),
                         null,
                         null,

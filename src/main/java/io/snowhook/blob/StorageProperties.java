@@ -2,6 +2,8 @@ package io.snowhook.blob;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -14,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -23,20 +26,39 @@ import org.springframework.validation.annotation.Validated;
  * @param accounts the storage accounts
  * @param connectTimeout how long to wait for a TCP connection to storage
  * @param readTimeout how long one storage request may wait for data (per chunk of a blob read)
+ * @param readBlockSize the chunk of a blob one Get Blob request reads (at most 64 MiB); a blob of one
+ *     chunk is read with one request
+ * @param readParallelism how many chunks of a larger blob are requested ahead while the earlier ones
+ *     are consumed (1 reads one chunk at a time); the heap holds up to {@code (read-parallelism + 1) ×
+ *     read-block-size} per blob being read
  */
 @Validated
 @ConfigurationProperties("snowhook.storage")
 public record StorageProperties(
         @DefaultValue @Valid List<Account> accounts,
         @NotNull @DefaultValue("10s") Duration connectTimeout,
-        @NotNull @DefaultValue("60s") Duration readTimeout) {
+        @NotNull @DefaultValue("60s") Duration readTimeout,
+        @NotNull @DefaultValue("4MB") DataSize readBlockSize,
+        @Min(1) @Max(16) @DefaultValue("4") int readParallelism) {
 
     @ConstructorBinding
     public StorageProperties {}
 
-    /** The accounts with the default timeouts. */
+    /** The accounts with the default timeouts and reads. */
     public StorageProperties(List<Account> accounts) {
         this(accounts, Duration.ofSeconds(10), Duration.ofSeconds(60));
+    }
+
+    /** The accounts and timeouts with the default reads. */
+    public StorageProperties(List<Account> accounts, Duration connectTimeout, Duration readTimeout) {
+        this(accounts, connectTimeout, readTimeout, DataSize.ofMegabytes(4), 4);
+    }
+
+    /** Bean Validation names this check {@code snowhook.storage.readBlockSizeInRange} in the start-up failure. */
+    @AssertTrue(message = "read-block-size must be between 64KB and 64MB")
+    public boolean isReadBlockSizeInRange() {
+        return readBlockSize == null
+                || (readBlockSize.toBytes() >= 64 * 1024 && readBlockSize.toBytes() <= 64L * 1024 * 1024);
     }
 
     /**

@@ -89,16 +89,50 @@ class AzureBlobSourceTest {
 
     @Test
     void reportsABlobOverwrittenWhileItIsRead() throws IOException {
-        byte[] big = new byte[9 * 1024 * 1024]; // more than one 4 MiB chunk, so reading goes back to storage
+        // twelve chunks of 64 KiB: more than the first plus the four requested ahead, so reading goes back to storage
+        byte[] big = new byte[12 * 64 * 1024];
         Arrays.fill(big, (byte) 'x');
         String etag = azurite.upload(CONTAINER, name, big);
+        AzureBlobSource reader = source(azurite.endpoint(), azurite.connectionString(), null, 64 * 1024, 4);
 
-        try (BlobContent content = source.open(id, etag)) {
+        try (BlobContent content = reader.open(id, etag)) {
             InputStream stream = content.stream();
             assertThat(stream.read()).isEqualTo('x');
             azurite.upload(CONTAINER, name, bytes("replaced"));
 
+            // the ranges already requested are of the old version; a range requested after the overwrite fails If-Match
             assertThatThrownBy(stream::readAllBytes).isInstanceOf(BlobChanged.class);
+        }
+    }
+
+    @Test
+    void readsALargeBlobWithSeveralRangesInFlightInOrder() throws IOException {
+        byte[] big = new byte[5 * 64 * 1024 + 17]; // six chunks of 64 KiB, the last one short
+        new java.util.Random(7).nextBytes(big);
+        String etag = azurite.upload(CONTAINER, name, big);
+        try (FaultProxy slow = FaultProxy.inFrontOfAzurite().delayReads(Duration.ofMillis(300))) {
+            AzureBlobSource reader = source(slow.azuriteEndpoint(), azurite.connectionString(), null, 64 * 1024, 3);
+
+            try (BlobContent content = reader.open(id, etag)) {
+                assertThat(content.length()).isEqualTo(big.length);
+                assertThat(content.stream().readAllBytes()).isEqualTo(big);
+            }
+            assertThat(slow.maxReadsInFlight()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void readsOneChunkAtATimeWhenParallelismIsOne() throws IOException {
+        byte[] big = new byte[3 * 64 * 1024 + 1];
+        new java.util.Random(11).nextBytes(big);
+        String etag = azurite.upload(CONTAINER, name, big);
+        try (FaultProxy slow = FaultProxy.inFrontOfAzurite().delayReads(Duration.ofMillis(100))) {
+            AzureBlobSource reader = source(slow.azuriteEndpoint(), azurite.connectionString(), null, 64 * 1024, 1);
+
+            try (BlobContent content = reader.open(id, etag)) {
+                assertThat(content.stream().readAllBytes()).isEqualTo(big);
+            }
+            assertThat(slow.maxReadsInFlight()).isEqualTo(1);
         }
     }
 
@@ -262,6 +296,17 @@ class AzureBlobSourceTest {
     static AzureBlobSource source(String endpoint, @Nullable String connectionString, @Nullable String sas) {
         StorageProperties properties = new StorageProperties(
                 List.of(account(endpoint, connectionString, sas, List.of(CONTAINER, NEVER_CREATED))));
+        return new AzureBlobSource(properties, new StorageAccounts(properties));
+    }
+
+    static AzureBlobSource source(
+            String endpoint, @Nullable String connectionString, @Nullable String sas, int blockSize, int parallelism) {
+        StorageProperties properties = new StorageProperties(
+                List.of(account(endpoint, connectionString, sas, List.of(CONTAINER, NEVER_CREATED))),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
+                org.springframework.util.unit.DataSize.ofBytes(blockSize),
+                parallelism);
         return new AzureBlobSource(properties, new StorageAccounts(properties));
     }
 

@@ -57,6 +57,9 @@ public final class FaultProxy implements AutoCloseable {
     private final Deque<Fault> faults = new ArrayDeque<>();
     private final AtomicInteger forwarded = new AtomicInteger();
     private final AtomicInteger injected = new AtomicInteger();
+    private final AtomicInteger readsInFlight = new AtomicInteger();
+    private final AtomicInteger maxReadsInFlight = new AtomicInteger();
+    private volatile long readDelayMillis;
 
     private FaultProxy(URI target) {
         this.target = target;
@@ -126,6 +129,17 @@ public final class FaultProxy implements AutoCloseable {
         return injected.get();
     }
 
+    /** Holds every forwarded read this long before forwarding it, so that overlapping reads can be seen. */
+    public FaultProxy delayReads(java.time.Duration delay) {
+        readDelayMillis = delay.toMillis();
+        return this;
+    }
+
+    /** The most reads that were being forwarded at the same time so far. */
+    public int maxReadsInFlight() {
+        return maxReadsInFlight.get();
+    }
+
     /** How many requests were forwarded so far. */
     public int forwarded() {
         return forwarded.get();
@@ -166,7 +180,22 @@ public final class FaultProxy implements AutoCloseable {
                     return;
                 }
             }
-            forward(exchange);
+            if (!READS.test(exchange)) {
+                forward(exchange);
+                return;
+            }
+            maxReadsInFlight.accumulateAndGet(readsInFlight.incrementAndGet(), Math::max);
+            try {
+                if (readDelayMillis > 0) {
+                    Thread.sleep(readDelayMillis);
+                }
+                forward(exchange);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } finally {
+                readsInFlight.decrementAndGet();
+            }
         }
     }
 
