@@ -29,7 +29,10 @@ MANAGEMENT_PORT=$(loopback_port 0)
 say "Starting Azurite on 127.0.0.1:$AZURITE_PORT"
 start_azurite "$DATA" "$AZURITE_PORT"
 say "Starting snowhook on 127.0.0.1:$SNOWHOOK_PORT with -Xmx$XMX"
-start_snowhook "$DATA" "$SNOWHOOK_PORT" "-Xmx$XMX"
+# JAVA_OPTS: extra JVM options for diagnosis only (e.g. -XX:NativeMemoryTracking=summary); the figures are
+# meant with none, the service's defaults.
+# shellcheck disable=SC2086
+start_snowhook "$DATA" "$SNOWHOOK_PORT" "-Xmx$XMX" ${JAVA_OPTS:-}
 
 say "Loading a $SIZE CSV through snowhook"
 (cd "$ROOT" && ./mvnw -B -q -Dskip.npm exec:java -Dexec.classpathScope=test \

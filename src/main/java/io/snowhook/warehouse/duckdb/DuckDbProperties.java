@@ -17,8 +17,10 @@ import org.springframework.validation.annotation.Validated;
  *     removed after the load
  * @param initScript SQL run on every start (e.g. {@code CREATE TABLE IF NOT EXISTS …}); a Spring resource
  *     location, empty for none
- * @param memoryLimit DuckDB's memory limit (its {@code memory_limit}); unset, DuckDB takes 80 % of the machine's
- *     RAM — set it in containers, where that is the node's RAM, not the pod's
+ * @param memoryLimit DuckDB's memory limit (its {@code memory_limit}), by default {@value #DEFAULT_MEMORY_LIMIT}:
+ *     with a 256 MiB heap it keeps the process near 512 MiB resident while a 1 GiB CSV loads (docs/benchmarks.md);
+ *     DuckDB's CSV reader needs blocks of about 31 MiB per thread, so much less fails large files. Without a limit
+ *     DuckDB would take 80 % of the machine's RAM — in a container the node's, not the pod's
  */
 @Validated
 @ConfigurationProperties("snowhook.warehouse.duckdb")
@@ -29,4 +31,8 @@ record DuckDbProperties(
         @NotNull @DefaultValue("classpath:warehouse/duckdb/javasips.sql")
         String initScript,
 
-        @Nullable DataSize memoryLimit) {}
+        @Nullable @DefaultValue(DuckDbProperties.DEFAULT_MEMORY_LIMIT) DataSize memoryLimit) {
+
+    /** The default of {@code snowhook.warehouse.duckdb.memory-limit}; {@code bench/large-file.sh} gives the floor the same. */
+    static final String DEFAULT_MEMORY_LIMIT = "128MB";
+}
