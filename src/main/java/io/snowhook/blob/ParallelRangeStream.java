@@ -12,6 +12,8 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The SDK's {@code BlobInputStream} fetches one chunk per {@code read} that finds its buffer empty, so each
  * request's round trip and transfer waits for the reader (here: the write to the stage) and the reader waits
  * for the request. This stream keeps up to {@code parallelism} chunks requested ahead; memory is bounded by
- * {@code (parallelism + 1) × chunk}. Every range is conditional on the eTag of the first response, so a blob
+ * {@code (parallelism + 1) × chunk}, in buffers allocated once per stream and reused: a chunk of megabytes is a
+ * "humongous" object to G1, and allocating one per request would grow the heap to its maximum during a large
+ * read. Every range is conditional on the eTag of the first response, so a blob
  * overwritten while it is read fails the read (HTTP 412) instead of mixing two versions.
  * https://learn.microsoft.com/rest/api/storageservices/get-blob ("x-ms-range", "If-Match")
  */
@@ -41,9 +45,11 @@ final class ParallelRangeStream extends InputStream {
     private final BlobRequestConditions ifMatch;
     private final Duration timeout;
     private final ExecutorService readers;
-    private final Deque<Future<byte[]>> ahead = new ArrayDeque<>();
+    private final Deque<Future<Chunk>> ahead = new ArrayDeque<>();
+    private final BlockingQueue<byte[]> free;
     private long requested;
     private byte[] current;
+    private int limit;
     private int position;
     private boolean closed;
 
@@ -61,7 +67,10 @@ final class ParallelRangeStream extends InputStream {
         this.ifMatch = new BlobRequestConditions().setIfMatch(quotedEtag);
         this.timeout = timeout;
         this.current = first;
+        this.limit = first.length;
         this.requested = first.length;
+        // the first chunk's array and one per range in flight, reused as the reader moves on
+        this.free = new ArrayBlockingQueue<>(parallelism + 1);
         this.readers = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "snowhook-blob-read-" + THREADS.incrementAndGet());
             t.setDaemon(true);
@@ -85,12 +94,12 @@ final class ParallelRangeStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        while (position == current.length) {
+        while (position == limit) {
             if (!next()) {
                 return -1;
             }
         }
-        int n = Math.min(len, current.length - position);
+        int n = Math.min(len, limit - position);
         System.arraycopy(current, position, b, off, n);
         position += n;
         return n;
@@ -100,10 +109,10 @@ final class ParallelRangeStream extends InputStream {
     public long transferTo(OutputStream out) throws IOException {
         long transferred = 0;
         while (!closed) {
-            if (position < current.length) {
-                out.write(current, position, current.length - position);
-                transferred += current.length - position;
-                position = current.length;
+            if (position < limit) {
+                out.write(current, position, limit - position);
+                transferred += limit - position;
+                position = limit;
             }
             if (!next()) {
                 break;
@@ -114,7 +123,7 @@ final class ParallelRangeStream extends InputStream {
 
     @Override
     public int available() {
-        return closed ? 0 : current.length - position;
+        return closed ? 0 : limit - position;
     }
 
     @Override
@@ -126,18 +135,23 @@ final class ParallelRangeStream extends InputStream {
         ahead.forEach(f -> f.cancel(true));
         ahead.clear();
         readers.shutdownNow();
+        free.clear();
         current = new byte[0];
+        limit = 0;
         position = 0;
     }
 
     /** Moves to the next chunk in order; false at the end of the blob. */
     private boolean next() throws IOException {
-        Future<byte[]> head = ahead.poll();
+        Future<Chunk> head = ahead.poll();
         if (head == null) {
             return false;
         }
         try {
-            current = head.get();
+            Chunk next = head.get();
+            free.offer(current);
+            current = next.bytes();
+            limit = next.length();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -163,25 +177,30 @@ final class ParallelRangeStream extends InputStream {
             long offset = requested;
             int length = (int) Math.min(chunk, size - offset);
             requested += length;
-            ahead.add(readers.submit(() -> range(offset, length)));
+            byte[] buffer = free.poll();
+            byte[] into = buffer != null ? buffer : new byte[chunk];
+            ahead.add(readers.submit(() -> range(into, offset, length)));
         }
     }
 
-    private byte[] range(long offset, int length) {
-        Chunk into = new Chunk(length);
+    private Chunk range(byte[] into, long offset, int length) {
+        Chunk chunk = new Chunk(into, length);
         // no retry inside a range: as every SDK call here, one try, leaving retries to the load's policy
         blob.downloadStreamWithResponse(
-                into, new BlobRange(offset, (long) length), NO_RETRY, ifMatch, false, timeout, Context.NONE);
-        return into.bytes();
+                chunk, new BlobRange(offset, (long) length), NO_RETRY, ifMatch, false, timeout, Context.NONE);
+        chunk.complete();
+        return chunk;
     }
 
-    /** A fixed-size buffer the SDK writes one range into, without the copies of a growing buffer. */
+    /** A reused buffer the SDK writes one range into, without the copies of a growing buffer. */
     private static final class Chunk extends OutputStream {
         private final byte[] bytes;
+        private final int length;
         private int count;
 
-        Chunk(int length) {
-            this.bytes = new byte[length];
+        Chunk(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
         }
 
         @Override
@@ -191,24 +210,30 @@ final class ParallelRangeStream extends InputStream {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (count + len > bytes.length) {
+            if (count + len > length) {
                 throw new IOException("storage sent more bytes than the range asked for");
             }
             System.arraycopy(b, off, bytes, count, len);
             count += len;
         }
 
-        byte[] bytes() {
-            if (count != bytes.length) {
-                throw new IllegalStateException(
-                        "storage sent " + count + " bytes of a " + bytes.length + "-byte range");
+        void complete() {
+            if (count != length) {
+                throw new IllegalStateException("storage sent " + count + " bytes of a " + length + "-byte range");
             }
+        }
+
+        byte[] bytes() {
             return bytes;
+        }
+
+        int length() {
+            return length;
         }
 
         @Override
         public String toString() {
-            return "Chunk[" + count + "/" + bytes.length + "]";
+            return "Chunk[" + count + "/" + length + "]";
         }
     }
 
