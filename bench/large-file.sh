@@ -5,6 +5,7 @@
 #
 #   bench/large-file.sh                   1 GiB CSV, snowhook at -Xmx256m
 #   SIZE=256MiB XMX=128m bench/large-file.sh
+#   INSERT_ALONE=true bench/large-file.sh  also times the service's INSERT alone on the local file
 #
 # Starts its own Azurite and snowhook on free loopback ports, everything under ./data/bench (emptied
 # first; the generated file is removed at the end). Needs ~3x SIZE of free disk.
@@ -37,7 +38,7 @@ start_snowhook "$DATA" "$SNOWHOOK_PORT" "-Xmx$XMX" ${JAVA_OPTS:-}
 say "Loading a $SIZE CSV through snowhook"
 (cd "$ROOT" && ./mvnw -B -q -Dskip.npm exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=io.snowhook.demo.LargeFileBenchmark \
-  -Dexec.args="--size $SIZE --xmx $XMX --snowhook $SNOWHOOK_URL --management $SNOWHOOK_MANAGEMENT_URL --pid $SNOWHOOK_PID --connection-string $AZURITE_CONNECTION_STRING --out $DATA/generated --doc docs/benchmarks.md")
+  -Dexec.args="--size $SIZE --xmx $XMX --snowhook $SNOWHOOK_URL --management $SNOWHOOK_MANAGEMENT_URL --pid $SNOWHOOK_PID --connection-string $AZURITE_CONNECTION_STRING --out $DATA/generated --doc docs/benchmarks.md --insert-alone ${INSERT_ALONE:-false}")
 
 rm -rf "$DATA/generated"
 say "Figures written to docs/benchmarks.md"

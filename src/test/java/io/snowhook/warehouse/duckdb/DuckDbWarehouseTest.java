@@ -463,9 +463,29 @@ class DuckDbWarehouseTest {
                 rs.next();
                 assertThat(rs.getString(1)).isIn("300.0 MiB", "314.5 MB");
             }
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("limited.duckdb"));
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT current_setting('allocator_flush_threshold'),"
+                            + " current_setting('allocator_bulk_deallocation_flush_threshold'),"
+                            + " current_setting('allocator_background_threads')")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("8.0 MiB");
+                assertThat(rs.getString(2)).isEqualTo("8.0 MiB");
+                assertThat(rs.getBoolean(3)).isTrue();
+            }
         } finally {
             limited.destroy();
         }
+    }
+
+    @Test
+    void limitsDuckDbTo128MegabytesByDefault() {
+        WarehouseProperties bound = new org.springframework.boot.context.properties.bind.Binder(
+                        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
+                                java.util.Map.of("snowhook.warehouse.type", "duckdb")))
+                .bindOrCreate("snowhook.warehouse", WarehouseProperties.class);
+
+        assertThat(bound.duckdb().memoryLimit()).isEqualTo(DataSize.ofMegabytes(128));
     }
 
     @Test
