@@ -3,7 +3,6 @@ package io.snowhook.demo;
 import com.azure.storage.blob.BlobContainerClient;
 import io.snowhook.demo.JavaSipsFiles.GeneratedFile;
 import io.snowhook.demo.JavaSipsGenerator.Posted;
-import io.snowhook.warehouse.WarehouseProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -61,11 +60,10 @@ public final class LargeFileBenchmark {
         Path out = Path.of(arg(args, "--out", "./data/bench/generated"));
         Path doc = Path.of(arg(args, "--doc", "docs/benchmarks.md"));
         String xmx = arg(args, "--xmx", "256m");
+        // the default of snowhook.warehouse.duckdb.memory-limit (DuckDbProperties, pinned by DuckDbWarehouseTest),
         // as the service sets it: a DataSize in MiB (DuckDB reads "MB" as 1000², "MiB" as 1024²)
         String memoryLimit =
-                DataSize.parse(arg(args, "--duckdb-memory-limit", WarehouseProperties.DuckDb.DEFAULT_MEMORY_LIMIT))
-                                .toMegabytes()
-                        + "MiB";
+                DataSize.parse(arg(args, "--duckdb-memory-limit", "128MB")).toMegabytes() + "MiB";
         int threads = Integer.parseInt(arg(
                 args, "--duckdb-threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
         String loadAverageBefore = loadAverage();

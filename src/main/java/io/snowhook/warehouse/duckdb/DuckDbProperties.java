@@ -31,7 +31,8 @@ record DuckDbProperties(
         @NotNull @DefaultValue("classpath:warehouse/duckdb/javasips.sql")
         String initScript,
 
-        @Nullable @DefaultValue(DuckDbProperties.DEFAULT_MEMORY_LIMIT) DataSize memoryLimit) {
+        @Nullable @DefaultValue(DuckDbProperties.DEFAULT_MEMORY_LIMIT)
+        DataSize memoryLimit) {
 
     /** The default of {@code snowhook.warehouse.duckdb.memory-limit}; {@code bench/large-file.sh} gives the floor the same. */
     static final String DEFAULT_MEMORY_LIMIT = "128MB";

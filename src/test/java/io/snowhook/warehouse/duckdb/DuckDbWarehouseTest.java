@@ -480,12 +480,13 @@ class DuckDbWarehouseTest {
 
     @Test
     void limitsDuckDbTo128MegabytesByDefault() {
-        WarehouseProperties bound = new org.springframework.boot.context.properties.bind.Binder(
+        DuckDbProperties bound = new org.springframework.boot.context.properties.bind.Binder(
                         new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
                                 java.util.Map.of("snowhook.warehouse.type", "duckdb")))
-                .bindOrCreate("snowhook.warehouse", WarehouseProperties.class);
+                .bindOrCreate("snowhook.warehouse.duckdb", DuckDbProperties.class);
 
-        assertThat(bound.duckdb().memoryLimit()).isEqualTo(DataSize.ofMegabytes(128));
+        assertThat(bound.memoryLimit()).isEqualTo(DataSize.ofMegabytes(128));
+        assertThat(bound.memoryLimit()).isEqualTo(DataSize.parse(DuckDbProperties.DEFAULT_MEMORY_LIMIT));
     }
 
     @Test
