@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param initScript SQL run on every start (e.g. {@code CREATE TABLE IF NOT EXISTS …}); a Spring resource
  *     location, empty for none
  * @param memoryLimit DuckDB's memory limit (its {@code memory_limit}), by default {@value #DEFAULT_MEMORY_LIMIT}:
- *     with a 256 MiB heap it keeps the process near 512 MiB resident while a 1 GiB CSV loads (docs/benchmarks.md);
+ *     with a 256 MiB heap the process peaked at 581 MiB resident while a 1 GiB CSV loaded (docs/benchmarks.md);
  *     DuckDB's CSV reader needs blocks of about 31 MiB per thread, so much less fails large files. Without a limit
  *     DuckDB would take 80 % of the machine's RAM — in a container the node's, not the pod's
  */
