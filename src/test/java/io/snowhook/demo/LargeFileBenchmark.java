@@ -343,9 +343,7 @@ public final class LargeFileBenchmark {
                 f.floorSeconds(),
                 f.loadSeconds() / f.floorSeconds(),
                 f.wallSeconds() / f.floorSeconds(),
-                Double.isNaN(f.insertSeconds())
-                        ? "not run"
-                        : String.format(Locale.ROOT, "%.1f s", f.insertSeconds()),
+                Double.isNaN(f.insertSeconds()) ? "not run" : String.format(Locale.ROOT, "%.1f s", f.insertSeconds()),
                 END);
     }
 
