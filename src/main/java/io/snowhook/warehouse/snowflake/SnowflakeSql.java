@@ -142,14 +142,7 @@ final class SnowflakeSql {
             String loadedAt) {
         List<String> targets = new ArrayList<>();
         List<String> values = new ArrayList<>();
-        List<String> data = table.data();
-        for (int i = 0; i < data.size(); i++) {
-            targets.add(column(data.get(i)));
-            values.add(
-                    file.format() == FileFormat.CSV
-                            ? "$" + (i + 1)
-                            : "$1:" + column(data.get(i).toLowerCase(Locale.ROOT)));
-        }
+        addDataColumns(file.format(), table, targets, values);
         targets.add(column(SOURCE_BLOB));
         values.add(literal(file.sourceBlob()));
         targets.add(column(ETAG));
@@ -166,6 +159,22 @@ final class SnowflakeSql {
                 + String.join(", ", values) + " FROM " + location + ") FILES = (" + fileLiteral + ")"
                 + " FILE_FORMAT = (FORMAT_NAME = " + qualified(fileFormat) + ") ON_ERROR = "
                 + onError.toUpperCase(Locale.ROOT) + " FORCE = TRUE";
+    }
+
+    /**
+     * The table's data columns and, for each, where a COPY transformation reads it: {@code $n} for CSV's n-th field,
+     * {@code $1:<name>} for the lower-case key of a JSON/Parquet record.
+     */
+    private static void addDataColumns(
+            FileFormat format, TableColumns table, List<String> targets, List<String> values) {
+        List<String> data = table.data();
+        for (int i = 0; i < data.size(); i++) {
+            targets.add(column(data.get(i)));
+            values.add(
+                    format == FileFormat.CSV
+                            ? "$" + (i + 1)
+                            : "$1:" + column(data.get(i).toLowerCase(Locale.ROOT)));
+        }
     }
 
     /**
@@ -191,14 +200,7 @@ final class SnowflakeSql {
             String loadedAt) {
         List<String> targets = new ArrayList<>();
         List<String> values = new ArrayList<>();
-        List<String> data = table.data();
-        for (int i = 0; i < data.size(); i++) {
-            targets.add(column(data.get(i)));
-            values.add(
-                    target.format() == FileFormat.CSV
-                            ? "$" + (i + 1)
-                            : "$1:" + column(data.get(i).toLowerCase(Locale.ROOT)));
-        }
+        addDataColumns(target.format(), table, targets, values);
         targets.add(column(SOURCE_BLOB));
         values.add(perFile(files, f -> literal(f.load().sourceBlob())));
         targets.add(column(ETAG));
