@@ -126,6 +126,82 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void finishesEveryLoadOfABatchExactlyOnceAfterTheServiceIsKilledInTheMiddleOfIt() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String ledger = "jdbc:h2:file:" + dir.resolve("ledger") + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
+        int batch = 30;
+        Map<String, Integer> files = new LinkedHashMap<>();
+        List<String> ids = new ArrayList<>();
+        azurite.createContainer(CONTAINER);
+        // queued by an intake-only replica, so that one worker of the next takes them all in one batch
+        try (Service intake = Service.start(dir, azurite, "intake", ledger, 0)) {
+            for (int i = 1; i <= batch; i++) {
+                String name = "orders/batch-" + run + "/f" + i + ".csv";
+                byte[] csv = orders("b" + run + "-" + i, 10_000);
+                String etag = azurite.upload(CONTAINER, name, csv);
+                files.put(name, 10_000);
+                ids.add(post(
+                        intake,
+                        ArgoEvents.blobCreated(
+                                AzuriteServer.ACCOUNT,
+                                CONTAINER,
+                                name,
+                                etag,
+                                csv.length,
+                                "0000000000000442000000000002896" + i,
+                                "PutBlockList",
+                                ArgoEvents.azuriteUrlBase(azurite.port(), AzuriteServer.ACCOUNT))));
+            }
+            intake.stop();
+        }
+
+        Path batches = dir.resolve("stage").resolve("batches");
+        try (Service first = Service.start(dir, azurite, "first", ledger, 1)) {
+            // in the middle of the batch: its files are being staged, nothing of it committed yet
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).until(() -> stagedFiles(batches) >= 3);
+            Map<String, String> atKill = statuses(first, ids);
+            first.kill();
+            System.out.println("load statuses when snowhook was killed mid-batch: " + atKill.values());
+            assertThat(atKill.values())
+                    .as("the batch's loads were all claimed together")
+                    .allMatch("LOADING"::equals);
+        }
+        assertThat(files.keySet().stream()
+                        .mapToLong(name -> {
+                            try {
+                                return rowsOf(name).get(0);
+                            } catch (SQLException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        })
+                        .sum())
+                .as("no row of the batch was committed before the kill")
+                .isZero();
+
+        Map<String, String> finals;
+        try (Service second = Service.start(dir, azurite, "second", ledger, 2)) {
+            finals = await().atMost(PATIENCE)
+                    .until(() -> statuses(second, ids), s -> s.values().stream().allMatch(CrashRecoveryTest::isFinal));
+            second.stop();
+        }
+        assertThat(finals.values()).as("every load, by id: %s", finals).allMatch("LOADED"::equals);
+        for (Map.Entry<String, Integer> file : files.entrySet()) {
+            assertThat(rowsOf(file.getKey()))
+                    .as("rows of %s: total and distinct orders", file.getKey())
+                    .containsExactly((long) file.getValue(), (long) file.getValue());
+        }
+    }
+
+    static long stagedFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var paths = Files.walk(dir)) {
+            return paths.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
     void keepsEveryAcknowledgedEventOnALedgerUrlWithoutWriteDelayWhenKilled() throws Exception {
         // the URL a user writes for a ledger file of their own: no WRITE_DELAY, so H2 would wait 500 ms
         String url = "jdbc:h2:file:" + dir.resolve("own-ledger");
@@ -404,6 +480,14 @@ class CrashRecoveryTest {
                     .proxy(HttpClient.Builder.NO_PROXY)
                     .connectTimeout(Duration.ofSeconds(2))
                     .build();
+            try {
+                awaitHealth(client);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("snowhook was not ready within " + PATIENCE + ": " + tail(), e);
+            }
+        }
+
+        private void awaitHealth(HttpClient client) {
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("snowhook exited: " + tail());

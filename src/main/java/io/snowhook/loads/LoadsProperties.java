@@ -6,9 +6,11 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -32,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
  *     well beyond any redelivery or replay window
  * @param retentionBatch rows purged per transaction: small, so a purge never holds intake up
  * @param retentionInterval how often each replica purges (every replica may: the deletes are idempotent)
+ * @param batch how many queued files a worker loads together in one warehouse statement
  */
 @Validated
 @ConfigurationProperties("snowhook.loads")
@@ -49,11 +52,41 @@ public record LoadsProperties(
         @DefaultValue("2000") @Min(1) @Max(50000) int retentionBatch,
 
         @NotNull @DurationMin(seconds = 1) @DefaultValue("1h")
-        Duration retentionInterval) {
+        Duration retentionInterval,
+
+        @NotNull @Valid @DefaultValue Batch batch) {
 
     /** Whether final loads are purged at all ({@code retention} is not {@code 0}). */
     public boolean purging() {
         return !retention.isZero();
+    }
+
+    /**
+     * Batches: a worker claims up to {@code maxFiles} queued loads of one target (table, format, mode, staging) and
+     * container at once and loads them in one warehouse transaction ({@code COPY … FILES = (…)} on Snowflake, one
+     * {@code INSERT … FROM read_csv([…])} on DuckDB), each file with its own outcome. It takes what is queued: a
+     * single queued file is loaded at once, alone.
+     *
+     * @param maxFiles the most files in one batch (1 turns batching off: one file per statement); at most 1,000,
+     *     Snowflake's limit on the names in {@code FILES = (…)}
+     * @param maxBytes the most bytes (by the sizes the events reported) in one batch; a file larger than this is
+     *     loaded alone
+     * @param linger how long a worker that found fewer than {@code maxFiles} files waits for more before it loads
+     *     them; 0 (the default) never waits, so a lone file's latency does not grow
+     */
+    public record Batch(
+            @DefaultValue("50") @Min(1) @Max(1000) int maxFiles,
+            @NotNull @DefaultValue("1GB") DataSize maxBytes,
+
+            @NotNull @DurationMin(seconds = 0) @DurationMax(minutes = 5) @DefaultValue("0s")
+            Duration linger) {
+
+        public Batch {
+            if (maxBytes != null && maxBytes.toBytes() < 1) {
+                throw new IllegalArgumentException(
+                        "snowhook.loads.batch.max-bytes must be at least 1B, not " + maxBytes);
+            }
+        }
     }
 
     /**

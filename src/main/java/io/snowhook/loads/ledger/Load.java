@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param errorColumn column of the first error, when the warehouse names one
  * @param reingestOf the load this one repeats (re-ingest and {@code POST /ingestions})
  * @param origin what put the load in the ledger
+ * @param batchId the claim that last took the load, with the other files it was loaded with in one warehouse
+ *     statement; null until a worker claims it (and on loads claimed by a version that did not batch)
  */
 public record Load(
         UUID id,
@@ -52,7 +54,8 @@ public record Load(
         Instant receivedAt,
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
-        LoadOrigin origin) {
+        LoadOrigin origin,
+        @Nullable UUID batchId) {
 
     /**
      * The load recorded for an incoming blob: {@code QUEUED} or {@code SUPERSEDED} with the route's plan, or
@@ -93,7 +96,8 @@ public record Load(
                 now,
                 null,
                 status.isFinal() ? now : null,
-                origin);
+                origin,
+                null);
     }
 
     /**
@@ -136,7 +140,8 @@ public record Load(
                 now,
                 null,
                 null,
-                origin);
+                origin,
+                null);
     }
 
     /** This load as the ledger settled it: another status and reason, finished at {@code finishedAt}. */
@@ -169,7 +174,8 @@ public record Load(
                 receivedAt,
                 startedAt,
                 status.isFinal() ? finishedAt : null,
-                origin);
+                origin,
+                batchId);
     }
 
     /** Whether the row carries a plan the worker can run: a target table, file format and load mode. */

@@ -28,7 +28,7 @@ public final class LoadRows {
     public static final String COLUMNS = "id, event_id, status, account, container, blob_name, etag, sequencer,"
             + " size_bytes, route_prefix, table_name, file_format, load_mode, staging, attempts, rows_parsed,"
             + " rows_loaded, bytes_loaded, reason, error, error_line, error_column, reingest_of, event_time,"
-            + " received_at, started_at, finished_at, origin";
+            + " received_at, started_at, finished_at, origin, batch_id";
 
     public static final RowMapper<Load> MAPPER = LoadRows::mapLoad;
 
@@ -105,6 +105,7 @@ public final class LoadRows {
                 receivedAt == null ? Instant.EPOCH : receivedAt,
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
-                origin(rs));
+                origin(rs),
+                rs.getObject("batch_id", UUID.class));
     }
 }

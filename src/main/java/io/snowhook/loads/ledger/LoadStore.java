@@ -31,10 +31,11 @@ class LoadStore {
 
     private static final String INSERT_COLUMNS = COLUMNS + ", version_key, event_type, api, content_type, sweep_id";
 
+    /** In the order of {@link #INSERT_COLUMNS}; a new load has no batch yet ({@code batch_id}). */
     private static final String VALUES = ":id, :eventId, :status, :account, :container, :blob, :etag, :sequencer,"
             + " :size, :routePrefix, :table, :format, :mode, :staging, :attempts, :rowsParsed, :rowsLoaded, :bytes,"
             + " :reason, :error, :errorLine, :errorColumn, :reingestOf, :eventTime, :receivedAt, :startedAt,"
-            + " :finishedAt, :origin, :versionKey, :eventType, :api, :contentType, :sweepId";
+            + " :finishedAt, :origin, NULL, :versionKey, :eventType, :api, :contentType, :sweepId";
 
     /** Why a load was superseded, from the newer version's row {@code n}. */
     private static final String SUPERSEDED_BY =

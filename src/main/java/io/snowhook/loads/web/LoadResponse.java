@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A load as the status API shows it. The contract fields come first; {@code reason}, {@code errorLine},
- * {@code errorColumn}, {@code eventId}, {@code format}, {@code mode}, {@code size}, {@code eventTime} and
- * {@code origin} follow. Absent values are {@code null}, never left out.
+ * {@code errorColumn}, {@code eventId}, {@code format}, {@code mode}, {@code size}, {@code eventTime}, {@code
+ * origin} and {@code batchId} follow. Absent values are {@code null}, never left out.
  */
 record LoadResponse(
         UUID id,
@@ -40,7 +40,8 @@ record LoadResponse(
         @Nullable LoadMode mode,
         @Nullable Long size,
         @Nullable Instant eventTime,
-        LoadOrigin origin) {
+        LoadOrigin origin,
+        @Nullable UUID batchId) {
 
     static LoadResponse of(Load load) {
         return new LoadResponse(
@@ -69,6 +70,7 @@ record LoadResponse(
                 load.mode(),
                 load.size(),
                 load.eventTime(),
-                load.origin());
+                load.origin(),
+                load.batchId());
     }
 }

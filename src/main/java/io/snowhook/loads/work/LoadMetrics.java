@@ -1,6 +1,7 @@
 package io.snowhook.loads.work;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,8 +15,10 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,12 @@ import org.springframework.stereotype.Component;
  *       without one, when snowhook received it) to {@code LOADED}
  *   <li>{@code snowhook.load.rows}, {@code snowhook.load.bytes} counters, tag {@code table} — loaded
  *   <li>{@code snowhook.load.retries} counter, tag {@code table} — transient failures retried
+ *   <li>{@code snowhook.loads.batch.files} distribution, tag {@code table} — files per batch (one warehouse
+ *       statement)
+ *   <li>{@code snowhook.warehouse.statements} counter and {@code snowhook.warehouse.statements.per.file}
+ *       distribution, tag {@code table} — what the loads cost in warehouse statements
+ *   <li>{@code snowhook.loads.table.queue} gauge, tag {@code table} — queued loads per target table, ledger-wide
+ *       like {@code snowhook.loads.queue}
  *   <li>{@code snowhook.loads.queue} gauge, tag {@code status} ({@code QUEUED}, {@code LOADING}) — ledger-wide,
  *       so every replica reports the same value: aggregate with {@code max}, not {@code sum}
  *   <li>{@code snowhook.workers.busy} gauge — this replica's workers running a load
@@ -56,18 +65,35 @@ public class LoadMetrics {
     private final Clock clock;
     private final AtomicInteger busy = new AtomicInteger();
 
+    private final Supplier<Map<String, Long>> queuedByTable;
+    /** The queued loads of each table seen so far, as last read; a table's gauge is registered when first seen. */
+    private final Map<String, Long> tableDepth = new ConcurrentHashMap<>();
+
     private @Nullable Map<LoadStatus, Long> depth;
     private Instant depthReadAt = Instant.MIN;
 
     @Autowired
-    LoadMetrics(MeterRegistry registry, LoadService ledger) {
-        this(registry, ledger::countByStatus, Clock.systemUTC());
+    LoadMetrics(MeterRegistry registry, LoadService ledger, LoadQueue queue) {
+        this(registry, ledger::countByStatus, queue::queuedByTable, Clock.systemUTC());
     }
 
     /** @param counts counts loads by status in the ledger */
     LoadMetrics(MeterRegistry registry, Function<Collection<LoadStatus>, Map<LoadStatus, Long>> counts, Clock clock) {
+        this(registry, counts, Map::of, clock);
+    }
+
+    /**
+     * @param counts counts loads by status in the ledger
+     * @param queuedByTable counts queued loads by target table in the ledger
+     */
+    LoadMetrics(
+            MeterRegistry registry,
+            Function<Collection<LoadStatus>, Map<LoadStatus, Long>> counts,
+            Supplier<Map<String, Long>> queuedByTable,
+            Clock clock) {
         this.registry = registry;
         this.counts = counts;
+        this.queuedByTable = queuedByTable;
         this.clock = clock;
         for (LoadStatus status : QUEUE) {
             Gauge.builder("snowhook.loads.queue", this, metrics -> metrics.depth(status))
@@ -136,6 +162,38 @@ public class LoadMetrics {
         }
     }
 
+    /** Records a batch a worker starts: how many files share its warehouse statement. */
+    void batch(String table, int files) {
+        DistributionSummary.builder("snowhook.loads.batch.files")
+                .baseUnit("files")
+                .description("Files per batch: loaded together in one warehouse statement")
+                .tags("table", table)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue((double) io.snowhook.warehouse.FileBatch.MAX_FILES)
+                .register(registry)
+                .record(files);
+    }
+
+    /**
+     * Records what a batch (or a file loaded alone) cost in warehouse statements, its retries included: the figure
+     * batching exists to cut (Snowflake bills the warehouse's time, and each statement under the table's lock waits
+     * for the one before it).
+     */
+    void statements(String table, long statements, int files) {
+        Counter.builder("snowhook.warehouse.statements")
+                .description("Statements sent to the warehouse for loads: SQL, PUT uploads, commits")
+                .tags("table", table)
+                .register(registry)
+                .increment(statements);
+        DistributionSummary.builder("snowhook.warehouse.statements.per.file")
+                .description("Warehouse statements per file, by batch")
+                .tags("table", table)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry)
+                .record((double) statements / Math.max(1, files));
+    }
+
     /** Records one retry of a transient failure. */
     public void retried(Load load) {
         Counter.builder("snowhook.load.retries")
@@ -159,17 +217,37 @@ public class LoadMetrics {
     }
 
     synchronized double depth(LoadStatus status) {
+        return refreshed() ? depth.getOrDefault(status, 0L) : Double.NaN;
+    }
+
+    synchronized double tableDepth(String table) {
+        return refreshed() ? tableDepth.getOrDefault(table, 0L) : Double.NaN;
+    }
+
+    /** Reads the queue's depth from the ledger unless it was read within the TTL; false when the ledger failed. */
+    private boolean refreshed() {
         Instant now = clock.instant();
-        if (depth == null || !now.isBefore(depthReadAt.plus(QUEUE_DEPTH_TTL))) {
-            try {
-                depth = counts.apply(QUEUE);
-                depthReadAt = now;
-            } catch (RuntimeException e) {
-                log.warn("Could not read the queue depth from the ledger: {}", e.toString());
-                return Double.NaN;
-            }
+        if (depth != null && now.isBefore(depthReadAt.plus(QUEUE_DEPTH_TTL))) {
+            return true;
         }
-        return depth.getOrDefault(status, 0L);
+        try {
+            depth = counts.apply(QUEUE);
+            Map<String, Long> byTable = queuedByTable.get();
+            tableDepth.replaceAll((table, n) -> byTable.getOrDefault(table, 0L));
+            byTable.forEach((table, n) -> {
+                if (tableDepth.put(table, n) == null) {
+                    Gauge.builder("snowhook.loads.table.queue", this, metrics -> metrics.tableDepth(table))
+                            .tag("table", table)
+                            .description("Queued loads of this target table in the ledger (all replicas)")
+                            .register(registry);
+                }
+            });
+            depthReadAt = now;
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("Could not read the queue depth from the ledger: {}", e.toString());
+            return false;
+        }
     }
 
     private static Timer.Builder histogram(String name, String description) {

@@ -2,16 +2,23 @@ package io.snowhook.loads.work;
 
 import io.snowhook.loads.ledger.Load;
 import io.snowhook.loads.ledger.LoadRows;
+import io.snowhook.warehouse.FileBatch;
 import java.sql.DatabaseMetaData;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,6 +48,9 @@ class LoadQueue {
     private static final String CLAIMABLE =
             "(status = 'QUEUED' OR (status = 'LOADING' AND (lease_until IS NULL OR lease_until < :now)))";
 
+    /** How many head candidates one claim reads: enough to find another target when the first one's rows were taken. */
+    private static final int HEADS = 16;
+
     private static final int MAX_ERROR = 4000;
     private static final int MAX_REASON = 2000;
 
@@ -48,6 +58,7 @@ class LoadQueue {
     private final TransactionTemplate transaction;
     private final boolean skipLocked;
     private final boolean exclusive;
+    private final ReentrantLock claiming = new ReentrantLock();
 
     LoadQueue(JdbcClient jdbc, DataSource dataSource, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
@@ -91,7 +102,7 @@ class LoadQueue {
     }
 
     /**
-     * Claims the oldest claimable load for {@code worker}, holding it until {@code now + lease}.
+     * Claims the oldest claimable load for {@code worker}, alone, holding it until {@code now + lease}.
      *
      * @return the claimed load (status {@code LOADING}), or empty when there is no work
      */
@@ -100,85 +111,182 @@ class LoadQueue {
     }
 
     /**
-     * Claims the oldest claimable load of a storage account not in {@code skipAccounts} (lower case: the
+     * Claims the oldest claimable load, alone, of a storage account not in {@code skipAccounts} (lower case: the
      * accounts known down, whose loads wait in the queue).
      */
     Optional<Load> claim(String worker, Duration lease, Set<String> skipAccounts) {
-        Instant now = LoadRows.now();
-        String where = CLAIMABLE + (skipAccounts.isEmpty() ? "" : " AND account NOT IN (:skip)");
-        Optional<UUID> claimed = skipLocked
-                ? claimSkippingLocked(worker, now, lease, where, skipAccounts)
-                : claimConditionally(worker, now, lease, where, skipAccounts);
-        return claimed.flatMap(this::read);
+        return claim(worker, lease, skipAccounts, Batching.ONE).loads().stream().findFirst();
     }
 
     /**
-     * PostgreSQL: lock one claimable row, skipping rows other workers hold locked, then take it — replicas
-     * never wait on each other nor claim the same row.
+     * Claims a batch for {@code worker}: the oldest claimable load of a storage account not in {@code
+     * skipAccounts} and, when it can share a warehouse statement, the oldest other queued loads of its target
+     * (table, format, mode, staging) and container, within {@code batching}'s bounds — all in one transaction and
+     * under one batch id, every row {@code LOADING} under a lease until {@code now + lease}, its first try counted
+     * in {@code attempts}.
+     *
+     * <p>A load alone: one whose lease ran out (its worker died, perhaps because of it), one tried before, one
+     * queued without an eTag (its version is read when it loads) and one without a plan. A batch holds one load
+     * of a blob.
+     *
+     * @return the batch, its loads in queue order with attempts counting the try about to start; no loads when there
+     *     is no work
      */
-    private Optional<UUID> claimSkippingLocked(
-            String worker, Instant now, Duration lease, String where, Set<String> skip) {
-        return transaction.execute(status -> {
-            Optional<Candidate> candidate = skipping(
-                            jdbc.sql("SELECT id, status, claimed_by FROM loads WHERE " + where
-                                    + " ORDER BY received_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"),
-                            skip)
-                    .param("now", timestamp(now))
-                    .query(Candidate.MAPPER)
-                    .optional();
-            candidate.ifPresent(c -> take(c, worker, now, lease, false));
-            return candidate.map(Candidate::id);
-        });
+    Claimed claim(String worker, Duration lease, Set<String> skipAccounts, Batching batching) {
+        if (skipLocked) {
+            Claimed claimed =
+                    transaction.execute(status -> claimFirst(worker, LoadRows.now(), lease, skipAccounts, batching));
+            return claimed == null ? Claimed.NOTHING : claimed;
+        }
+        // H2 has no SKIP LOCKED: the workers of this process claim one after another, so that two never read the
+        // same rows and split a batch between them; the conditional UPDATE still guards against other processes
+        claiming.lock();
+        try {
+            return claimFirst(worker, LoadRows.now(), lease, skipAccounts, batching);
+        } finally {
+            claiming.unlock();
+        }
     }
 
     /**
-     * H2 (one process): an {@code UPDATE} that only succeeds while the row is still claimable; of two
-     * workers racing for a row exactly one updates it.
+     * Takes the batch of the first head candidate that can be taken. On PostgreSQL the rows read are locked,
+     * skipping rows other workers hold locked: replicas never wait on each other nor claim the same row. On H2
+     * (one process) the claiming {@code UPDATE} only takes rows still claimable: of two workers racing for a
+     * row exactly one takes it.
      */
-    private Optional<UUID> claimConditionally(
-            String worker, Instant now, Duration lease, String where, Set<String> skip) {
-        List<Candidate> candidates = skipping(
-                        jdbc.sql("SELECT id, status, claimed_by FROM loads WHERE " + where
-                                + " ORDER BY received_at, id LIMIT 16"),
-                        skip)
-                .param("now", timestamp(now))
+    private Claimed claimFirst(
+            String worker, Instant now, Duration lease, Set<String> skipAccounts, Batching batching) {
+        Set<List<Object>> lingering = new HashSet<>();
+        for (Candidate head : heads(now, skipAccounts)) {
+            List<Candidate> batch;
+            if (batching.maxFiles() > 1 && head.batchable()) {
+                if (lingering.contains(head.group())) {
+                    continue;
+                }
+                batch = batch(head, companions(head, batching.maxFiles() - 1), batching);
+                if (batch.size() < batching.maxFiles()
+                        && !batching.linger().isZero()
+                        && head.receivedAt().plus(batching.linger()).isAfter(now)) {
+                    // waits for more files of its target, at most linger since its oldest arrived
+                    lingering.add(head.group());
+                    continue;
+                }
+            } else {
+                batch = List.of(head);
+            }
+            UUID batchId = UUID.randomUUID();
+            if (take(batch, batchId, worker, now, lease) > 0) {
+                if ("LOADING".equals(head.status())) {
+                    log.warn(
+                            "load {} reclaimed by {}: the lease of {} expired (worker gone?)",
+                            head.id(),
+                            worker,
+                            head.claimedBy());
+                }
+                return new Claimed(
+                        batchId,
+                        jdbc.sql("SELECT " + LoadRows.COLUMNS + " FROM loads WHERE batch_id = :batch"
+                                        + " ORDER BY received_at, id")
+                                .param("batch", batchId)
+                                .query(LoadRows.MAPPER)
+                                .list());
+            }
+        }
+        return Claimed.NOTHING;
+    }
+
+    /**
+     * The oldest claimable loads: expired leases first (a short range of the status index: few loads are {@code
+     * LOADING}), then queued ones — each read as one range of the {@code (status, received_at)} index, never past
+     * the final loads of the ledger.
+     */
+    private List<Candidate> heads(Instant now, Set<String> skipAccounts) {
+        String skip = skipAccounts.isEmpty() ? "" : " AND account NOT IN (:skip)";
+        List<Candidate> heads = new ArrayList<>(select(
+                "status = 'LOADING' AND (lease_until IS NULL OR lease_until < :now)" + skip,
+                HEADS,
+                spec -> skipping(spec.param("now", timestamp(now)), skipAccounts)));
+        if (heads.size() < HEADS) {
+            heads.addAll(
+                    select("status = 'QUEUED'" + skip, HEADS - heads.size(), spec -> skipping(spec, skipAccounts)));
+        }
+        return heads;
+    }
+
+    /** Queued loads that may share {@code head}'s statement, oldest first. */
+    private List<Candidate> companions(Candidate head, int limit) {
+        return select(
+                "status = 'QUEUED' AND attempts = 0 AND etag IS NOT NULL AND account = :account"
+                        + " AND container = :container AND table_name = :table AND file_format = :format"
+                        + " AND load_mode = :mode AND staging = :staging AND id <> :head",
+                // rows another worker took meanwhile (H2) are left out by the claiming update: read a few more
+                skipLocked ? limit : Math.min(FileBatch.MAX_FILES, limit + HEADS),
+                spec -> spec.param("account", head.account())
+                        .param("container", head.container())
+                        .param("table", head.table())
+                        .param("format", head.format())
+                        .param("mode", head.mode())
+                        .param("staging", head.staging())
+                        .param("head", head.id()));
+    }
+
+    /** The head and the companions that fit the batch's bounds, in queue order. */
+    private static List<Candidate> batch(Candidate head, List<Candidate> companions, Batching batching) {
+        List<Candidate> batch = new ArrayList<>();
+        batch.add(head);
+        long bytes = head.bytes();
+        Set<String> blobs = new HashSet<>();
+        blobs.add(head.blob());
+        for (Candidate c : companions) {
+            if (batch.size() >= batching.maxFiles() || bytes + c.bytes() > batching.maxBytes()) {
+                break;
+            }
+            if (!blobs.add(c.blob())) {
+                // one load of a blob per batch: a newer version replaces the older (replace mode), and a second
+                // load of the same version (a re-ingest) replaces the first one's rows — never in one statement
+                continue;
+            }
+            batch.add(c);
+            bytes += c.bytes();
+        }
+        return batch;
+    }
+
+    private List<Candidate> select(
+            String where, int limit, java.util.function.UnaryOperator<JdbcClient.StatementSpec> params) {
+        return params.apply(jdbc.sql("SELECT " + Candidate.COLUMNS + " FROM loads WHERE " + where
+                        + " ORDER BY received_at, id LIMIT " + limit
+                        + (skipLocked ? " FOR UPDATE SKIP LOCKED" : "")))
                 .query(Candidate.MAPPER)
                 .list();
-        return candidates.stream()
-                .filter(c -> take(c, worker, now, lease, true))
-                .findFirst()
-                .map(Candidate::id);
     }
 
     private static JdbcClient.StatementSpec skipping(JdbcClient.StatementSpec statement, Set<String> skip) {
         return skip.isEmpty() ? statement : statement.param("skip", List.copyOf(skip));
     }
 
-    private boolean take(Candidate candidate, String worker, Instant now, Duration lease, boolean conditional) {
-        boolean taken = jdbc.sql("UPDATE loads SET status = 'LOADING', claimed_by = :worker, lease_until = :lease,"
-                                + " started_at = :now WHERE id = :id" + (conditional ? " AND " + CLAIMABLE : ""))
-                        .param("worker", worker)
-                        .param("lease", timestamp(now.plus(lease)))
-                        .param("now", timestamp(now))
-                        .param("id", candidate.id())
-                        .update()
-                == 1;
-        if (taken && "LOADING".equals(candidate.status())) {
-            log.warn(
-                    "load {} reclaimed by {}: the lease of {} expired (worker gone?)",
-                    candidate.id(),
-                    worker,
-                    candidate.claimedBy());
-        }
-        return taken;
+    /** Takes the rows of {@code batch} that are still claimable; returns how many it took. */
+    private int take(List<Candidate> batch, UUID batchId, String worker, Instant now, Duration lease) {
+        return jdbc.sql("UPDATE loads SET status = 'LOADING', claimed_by = :worker, lease_until = :lease,"
+                        + " started_at = :now, batch_id = :batch, attempts = attempts + 1"
+                        + " WHERE id IN (:ids) AND " + CLAIMABLE)
+                .param("worker", worker)
+                .param("lease", timestamp(now.plus(lease)))
+                .param("now", timestamp(now))
+                .param("batch", batchId)
+                .param("ids", batch.stream().map(Candidate::id).toList())
+                .update();
     }
 
-    /** The claimed load, with its plan, as the ledger row holds it. */
-    private Optional<Load> read(UUID id) {
-        return jdbc.sql("SELECT " + LoadRows.COLUMNS + " FROM loads WHERE id = :id")
-                .param("id", id)
-                .query(LoadRows.MAPPER)
-                .optional();
+    /** Queued loads by target table (loads without one are left out): one range of the status index. */
+    Map<String, Long> queuedByTable() {
+        Map<String, Long> counts = new HashMap<>();
+        jdbc.sql("SELECT table_name, COUNT(*) AS n FROM loads WHERE status = 'QUEUED' AND table_name IS NOT NULL"
+                        + " GROUP BY table_name")
+                .query(rs -> {
+                    counts.put(rs.getString("table_name"), rs.getLong("n"));
+                });
+        return counts;
     }
 
     /** Extends the lease of a load this worker holds; false when it no longer holds it. */
@@ -231,6 +339,54 @@ class LoadQueue {
                 == 1;
     }
 
+    /**
+     * Records that one more try of a batch this worker holds starts (and renews its leases).
+     *
+     * @return how many of the batch's loads the worker still holds
+     */
+    int recordBatchAttempt(UUID batchId, String worker, Duration lease) {
+        return jdbc.sql("UPDATE loads SET attempts = attempts + 1, lease_until = :lease"
+                        + " WHERE batch_id = :batch AND claimed_by = :worker AND status = 'LOADING'")
+                .param("lease", timestamp(LoadRows.now().plus(lease)))
+                .param("batch", batchId)
+                .param("worker", worker)
+                .update();
+    }
+
+    /**
+     * Records the final outcomes of loads this worker holds, in one transaction.
+     *
+     * @return the loads whose outcome was recorded (the others this worker no longer held)
+     */
+    Set<UUID> complete(String worker, Map<UUID, Outcome> outcomes) {
+        Set<UUID> recorded = transaction.execute(status -> {
+            Set<UUID> done = new HashSet<>();
+            outcomes.forEach((id, outcome) -> {
+                if (complete(id, worker, outcome)) {
+                    done.add(id);
+                }
+            });
+            return done;
+        });
+        return recorded == null ? Set.of() : recorded;
+    }
+
+    /**
+     * Puts the loads of a batch this worker holds back in the queue, taking {@code uncounted} tries off their
+     * attempts (tries that met an outage do not count).
+     *
+     * @return how many loads went back to the queue
+     */
+    int releaseBatch(UUID batchId, String worker, int uncounted) {
+        return jdbc.sql("UPDATE loads SET status = 'QUEUED', claimed_by = NULL, lease_until = NULL,"
+                        + " attempts = attempts - :uncounted"
+                        + " WHERE batch_id = :batch AND claimed_by = :worker AND status = 'LOADING'")
+                .param("uncounted", uncounted)
+                .param("batch", batchId)
+                .param("worker", worker)
+                .update();
+    }
+
     /** Puts a load this worker holds back in the queue (shutdown); false when it no longer holds it. */
     boolean release(UUID id, String worker) {
         return jdbc.sql("UPDATE loads SET status = 'QUEUED', claimed_by = NULL, lease_until = NULL"
@@ -257,15 +413,64 @@ class LoadQueue {
                 == 1;
     }
 
+    /**
+     * What a claim reads of a row to choose a batch. By column name: a mapper by property name first asks the
+     * driver for a column {@code claimedBy}, which H2 writes to its trace file as an error on every claim.
+     */
     private record Candidate(
-            UUID id, String status, @Nullable String claimedBy) {
+            UUID id,
+            String status,
+            @Nullable String claimedBy,
+            String account,
+            String container,
+            String blob,
+            @Nullable String etag,
+            long bytes,
+            @Nullable String table,
+            @Nullable String format,
+            @Nullable String mode,
+            @Nullable String staging,
+            int attempts,
+            Instant receivedAt) {
+
+        static final String COLUMNS = "id, status, claimed_by, account, container, blob_name, etag, size_bytes,"
+                + " table_name, file_format, load_mode, staging, attempts, received_at";
+
+        static final RowMapper<Candidate> MAPPER = (rs, row) -> new Candidate(
+                rs.getObject("id", UUID.class),
+                rs.getString("status"),
+                rs.getString("claimed_by"),
+                rs.getString("account"),
+                rs.getString("container"),
+                rs.getString("blob_name"),
+                rs.getString("etag"),
+                rs.getLong("size_bytes"),
+                rs.getString("table_name"),
+                rs.getString("file_format"),
+                rs.getString("load_mode"),
+                rs.getString("staging"),
+                rs.getInt("attempts"),
+                rs.getObject("received_at", OffsetDateTime.class).toInstant());
 
         /**
-         * By column name: a mapper by property name first asks the driver for a column {@code claimedBy},
-         * which H2 writes to its trace file as an error on every claim.
+         * Whether the load may share a statement: queued, never tried, its version known and its plan complete.
+         * Loads tried before run alone, so a file that brings its worker down (out of memory, a crash) takes no
+         * other file's tries with it more than once.
          */
-        static final RowMapper<Candidate> MAPPER = (rs, row) ->
-                new Candidate(rs.getObject("id", UUID.class), rs.getString("status"), rs.getString("claimed_by"));
+        boolean batchable() {
+            return "QUEUED".equals(status)
+                    && attempts == 0
+                    && etag != null
+                    && table != null
+                    && format != null
+                    && mode != null
+                    && staging != null;
+        }
+
+        /** What loads of one batch share: one container, one target. */
+        List<Object> group() {
+            return Arrays.asList(account, container, table, format, mode, staging);
+        }
     }
 
     private static String metaData(DataSource dataSource, DatabaseMetaDataCallback<String> what) {
@@ -283,5 +488,37 @@ class LoadQueue {
 
     private static OffsetDateTime timestamp(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /**
+     * A claim's bounds ({@code snowhook.loads.batch}).
+     *
+     * @param maxFiles the most loads in one batch
+     * @param maxBytes the most bytes, by the sizes the events reported; a head larger than this is claimed alone
+     * @param linger how long a batch with fewer than {@code maxFiles} loads waits for more after its oldest arrived
+     */
+    record Batching(int maxFiles, long maxBytes, Duration linger) {
+
+        /** One load at a time. */
+        static final Batching ONE = new Batching(1, Long.MAX_VALUE, Duration.ZERO);
+
+        static Batching of(io.snowhook.loads.LoadsProperties.Batch batch) {
+            return new Batching(batch.maxFiles(), batch.maxBytes().toBytes(), batch.linger());
+        }
+    }
+
+    /**
+     * What one claim took.
+     *
+     * @param batchId the claim's id, on every row it took ({@code batch_id}); null for none
+     * @param loads the loads claimed, in queue order
+     */
+    record Claimed(@Nullable UUID batchId, List<Load> loads) {
+
+        static final Claimed NOTHING = new Claimed(null, List.of());
+
+        boolean isEmpty() {
+            return loads.isEmpty();
+        }
     }
 }

@@ -8,21 +8,36 @@ import io.snowhook.blob.BlobSource;
 import io.snowhook.blob.BlobUnavailable;
 import io.snowhook.loads.LoadsProperties;
 import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.system.Outages;
 import io.snowhook.system.TransientFailure;
+import io.snowhook.warehouse.FileBatch;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
+import io.snowhook.warehouse.FileResult;
 import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.LoadTarget;
 import io.snowhook.warehouse.SourceFileNotFound;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.Warehouse;
+import io.snowhook.warehouse.WarehouseStatements;
 import io.snowhook.warehouse.WarehouseUnavailable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,30 +126,49 @@ class LoadWorker {
     }
 
     /**
-     * Runs a load {@code worker} has claimed and records its outcome; on interruption (shutdown) puts it
+     * Runs a load {@code worker} has claimed alone and records its outcome; on interruption (shutdown) puts it
      * back in the queue instead.
      */
     void run(Load load, String worker) {
+        run(new LoadQueue.Claimed(null, List.of(load)), worker);
+    }
+
+    /**
+     * Runs what {@code worker} has claimed — one load, or a batch that shares one warehouse statement — and records
+     * each load's outcome.
+     */
+    void run(LoadQueue.Claimed claimed, String worker) {
         try (LoadMetrics.Busy busy = metrics.busy()) {
-            runClaimed(load, worker);
+            List<Load> runnable = new ArrayList<>();
+            int maxAttempts = properties.retry().maxAttempts();
+            for (Load load : claimed.loads()) {
+                // the claim counted the try about to start
+                int before = load.attempts() - 1;
+                if (before >= maxAttempts) {
+                    // Tried this often already by workers that died mid-load (a crash loop): stop trying.
+                    fail(load, worker, before, "gave up after " + before + " attempts", null, null);
+                } else if (!load.planned()) {
+                    fail(load, worker, before, "load has no route", null, null);
+                } else {
+                    runnable.add(load);
+                }
+            }
+            if (runnable.size() == 1 || claimed.batchId() == null) {
+                runnable.forEach(load -> runClaimed(load, worker));
+            } else if (!runnable.isEmpty()) {
+                runBatch(claimed.batchId(), runnable, worker);
+            }
         }
     }
 
     private void runClaimed(Load load, String worker) {
         int maxAttempts = properties.retry().maxAttempts();
-        if (load.attempts() >= maxAttempts) {
-            // Tried this often already by workers that died mid-load (a crash loop): stop trying.
-            fail(load, worker, load.attempts(), "gave up after " + load.attempts() + " attempts", null, null);
-            return;
-        }
-        if (!load.planned()) {
-            fail(load, worker, load.attempts(), "load has no route", null, null);
-            return;
-        }
+        int before = load.attempts() - 1;
         // the row is the plan: the staging recorded with the load, never the routes as they are now (a row
         // without one predates the column being read: those were always staged internally)
         Staging staging = load.staging() == null ? Staging.INTERNAL : load.staging();
-        AtomicInteger attempts = new AtomicInteger(load.attempts());
+        AtomicInteger attempts = new AtomicInteger(before);
+        long statements = WarehouseStatements.onThisThread();
         log.info(
                 "load {} of blob {}/{}/{} (eTag {}) starts, by {}",
                 load.id(),
@@ -145,21 +179,23 @@ class LoadWorker {
                 worker);
         try {
             // tries made before a crash count: a load gets max-attempts tries in all, however often reclaimed
-            RetryTemplate retry = retryTemplate(properties.retry(), maxAttempts - load.attempts(), this::sleep);
+            RetryTemplate retry = retryTemplate(properties.retry(), maxAttempts - before, this::sleep);
             Result result = retry.execute(context -> {
                 context.setAttribute("loadId", load.id());
                 int attempt = attempts.incrementAndGet();
                 if (context.getRetryCount() > 0) {
                     metrics.retried(load);
                 }
-                String down = knownDown(load);
+                String down = knownDown(load.account());
                 if (down != null) {
                     throw new DependencyDown(down);
                 }
-                if (!queue.recordAttempt(load.id(), worker, attempt, properties.lease())) {
+                // the claim counted the first try
+                if (context.getRetryCount() > 0
+                        && !queue.recordAttempt(load.id(), worker, attempt, properties.lease())) {
                     throw new LostClaim();
                 }
-                return observed(load, staging, attempt);
+                return observed(load.account(), () -> attempt(load, staging, attempt));
             });
             boolean recorded = record(
                     load,
@@ -184,7 +220,7 @@ class LoadWorker {
         } catch (LostClaim e) {
             log.warn("load {} of blob {} was taken over by another worker; leaving it", load.id(), load.blob());
         } catch (DependencyDown e) {
-            if (queue.release(load.id(), worker, load.attempts())) {
+            if (queue.release(load.id(), worker, before)) {
                 log.info(
                         "load {} of blob {}/{}/{} waits in the queue: {} is known down (its tries meanwhile do"
                                 + " not count, attempts stay {})",
@@ -193,14 +229,190 @@ class LoadWorker {
                         load.container(),
                         load.blob(),
                         e.dependency,
-                        load.attempts());
+                        before);
             }
         } catch (BackOffInterruptedException e) {
             // shutting down while waiting to retry: the next start tries again
             release(load, worker);
         } catch (RuntimeException e) {
             recordFailure(load, worker, attempts.get(), e);
+        } finally {
+            metrics.statements(
+                    Objects.requireNonNull(load.table()), WarehouseStatements.onThisThread() - statements, 1);
         }
+    }
+
+    /**
+     * Runs a batch: one call of the warehouse's batch port per try, the files read from storage as the adapter
+     * stages them; a transient failure retries the whole batch (a try counted on every load of it), each file's own
+     * failure fails only its load.
+     */
+    private void runBatch(UUID batchId, List<Load> loads, String worker) {
+        Load first = loads.get(0);
+        int maxAttempts = properties.retry().maxAttempts();
+        // every load of a batch was claimed untried: the claim counted this run's first try on each
+        int before = first.attempts() - 1;
+        AtomicInteger tries = new AtomicInteger();
+        // tries counted on the rows: the claim counted the first
+        AtomicInteger counted = new AtomicInteger(1);
+        Map<UUID, Long> bytes = new ConcurrentHashMap<>();
+        LoadTarget target = new LoadTarget(
+                Objects.requireNonNull(first.table()),
+                Objects.requireNonNull(first.format()),
+                Objects.requireNonNull(first.mode()),
+                first.staging() == null ? Staging.INTERNAL : first.staging());
+        log.info(
+                "batch {} of {} files from {}/{} into {} starts, by {}",
+                batchId,
+                loads.size(),
+                first.account(),
+                first.container(),
+                target.table(),
+                worker);
+        metrics.batch(target.table(), loads.size());
+        long statements = WarehouseStatements.onThisThread();
+        try {
+            RetryTemplate retry = retryTemplate(properties.retry(), maxAttempts - before, this::sleep);
+            List<FileResult> results = retry.execute(context -> {
+                context.setAttribute("loadId", "batch " + batchId);
+                int attempt = tries.incrementAndGet();
+                if (context.getRetryCount() > 0) {
+                    loads.forEach(metrics::retried);
+                }
+                String down = knownDown(first.account());
+                if (down != null) {
+                    throw new DependencyDown(down);
+                }
+                if (context.getRetryCount() > 0) {
+                    if (queue.recordBatchAttempt(batchId, worker, properties.lease()) < loads.size()) {
+                        throw new LostClaim();
+                    }
+                    counted.incrementAndGet();
+                }
+                List<FileLoad> files = loads.stream()
+                        .map(l -> file(l, target.staging(), before + attempt, l.etag(), l.size()))
+                        .toList();
+                FileBatch batch = new FileBatch(batchId, attempt, target, first.account(), first.container(), files);
+                bytes.clear();
+                return observed(first.account(), () -> warehouse.load(batch, file -> open(file, bytes)));
+            });
+            int attempts = before + tries.get();
+            Map<UUID, Outcome> outcomes = new LinkedHashMap<>();
+            Map<UUID, FileResult> byLoad = new HashMap<>();
+            for (FileResult result : results) {
+                byLoad.put(result.file().loadId(), result);
+                outcomes.put(
+                        result.file().loadId(),
+                        outcome(result, attempts, bytes.get(result.file().loadId())));
+            }
+            Set<UUID> recorded = queue.complete(worker, outcomes);
+            long rows = 0;
+            int loaded = 0;
+            for (Load load : loads) {
+                Outcome outcome = outcomes.get(load.id());
+                if (outcome == null || !recorded.contains(load.id())) {
+                    log.warn(
+                            "load {} of blob {}: {} not recorded, the load was put back in the queue or taken over",
+                            load.id(),
+                            load.blob(),
+                            outcome == null ? "no outcome" : outcome.status());
+                    continue;
+                }
+                metrics.finished(load, outcome);
+                if (outcome.status() == LoadStatus.LOADED) {
+                    loaded++;
+                    rows += outcome.rowsLoaded() == null ? 0 : outcome.rowsLoaded();
+                } else {
+                    logOutcome(load, outcome, byLoad.get(load.id()));
+                }
+            }
+            log.info(
+                    "batch {} into {}: {} of {} files LOADED, {} rows, in {} attempt(s)",
+                    batchId,
+                    target.table(),
+                    loaded,
+                    loads.size(),
+                    rows,
+                    attempts);
+        } catch (LostClaim e) {
+            int released = queue.releaseBatch(batchId, worker, 0);
+            log.warn(
+                    "batch {}: loads were taken over by another worker; {} still held put back in the queue",
+                    batchId,
+                    released);
+        } catch (DependencyDown e) {
+            int released = queue.releaseBatch(batchId, worker, counted.get());
+            log.info(
+                    "batch {} of {} files waits in the queue: {} is known down (its tries meanwhile do not count,"
+                            + " attempts stay {}); {} loads released",
+                    batchId,
+                    loads.size(),
+                    e.dependency,
+                    before,
+                    released);
+        } catch (BackOffInterruptedException e) {
+            // shutting down while waiting to retry: the next start tries again
+            int released = queue.releaseBatch(batchId, worker, 0);
+            log.info("batch {}: {} loads put back in the queue (shutdown)", batchId, released);
+        } catch (RuntimeException e) {
+            int attempts = before + Math.max(1, tries.get());
+            for (Load load : loads) {
+                recordFailure(load, worker, attempts, e);
+            }
+        } finally {
+            metrics.statements(target.table(), WarehouseStatements.onThisThread() - statements, loads.size());
+        }
+    }
+
+    /**
+     * Opens one file of a batch for its adapter: the blob version of the event (If-Match), checked whole (size
+     * and gzip trailer) before the adapter sees its end, the bytes read counted for the load's record.
+     */
+    private InputStream open(FileLoad file, Map<UUID, Long> bytes) {
+        BlobContent content = blobs.open(new BlobId(file.account(), file.container(), file.blobName()), file.etag());
+        return new CountingStream(
+                new VerifiedStream(content.stream(), content.length(), file.gzipped(), file.blobName()),
+                count -> bytes.put(file.loadId(), count));
+    }
+
+    /** A file's result as its load's outcome; the failure is classified as for a load run alone. */
+    private static Outcome outcome(FileResult result, int attempts, @Nullable Long bytes) {
+        if (result instanceof FileResult.Loaded loaded) {
+            return Outcome.loaded(attempts, loaded.rowsParsed(), loaded.rowsLoaded(), bytes, null);
+        }
+        FileResult.Failed failed = (FileResult.Failed) result;
+        RuntimeException e = failed.failure();
+        if (e instanceof BlobChanged) {
+            return Outcome.superseded(
+                    attempts,
+                    "the blob changed since the event: a newer version replaced eTag "
+                            + result.file().etag());
+        }
+        if (e instanceof BlobNotFound || e instanceof SourceFileNotFound) {
+            return Outcome.failed(attempts, "blob not found", null, null);
+        }
+        return Outcome.failed(attempts, failed.error(), failed.line(), failed.column());
+    }
+
+    private static void logOutcome(Load load, Outcome outcome, @Nullable FileResult result) {
+        if (outcome.status() == LoadStatus.SUPERSEDED) {
+            log.info("load {} of blob {} SUPERSEDED: the blob changed since the event", load.id(), load.blob());
+            return;
+        }
+        if (result instanceof FileResult.Failed failed
+                && !(failed.failure() instanceof FileRejected)
+                && !(failed.failure() instanceof BlobNotFound)
+                && !(failed.failure() instanceof SourceFileNotFound)) {
+            log.debug("load {} of blob {} failed permanently", load.id(), load.blob(), failed.failure());
+        }
+        log.warn(
+                "load {} of blob {}/{}/{} FAILED after {} attempt(s): {}",
+                load.id(),
+                load.account(),
+                load.container(),
+                load.blob(),
+                outcome.attempts(),
+                outcome.error());
     }
 
     /**
@@ -294,11 +506,11 @@ class LoadWorker {
         }
     }
 
-    private @Nullable String knownDown(Load load) {
+    private @Nullable String knownDown(String account) {
         if (outages.isDown(Outages.WAREHOUSE)) {
             return Outages.WAREHOUSE;
         }
-        String storage = Outages.storage(load.account());
+        String storage = Outages.storage(account);
         return outages.isDown(storage) ? storage : null;
     }
 
@@ -306,10 +518,10 @@ class LoadWorker {
      * One try, reported to {@link Outages}: a success clears both dependencies' failures; a connection-level
      * failure counts against the one that failed, and ends the run when it makes the dependency known down.
      */
-    private Result observed(Load load, Staging staging, int attempt) {
-        String storage = Outages.storage(load.account());
+    private <T> T observed(String account, Supplier<T> attempt) {
+        String storage = Outages.storage(account);
         try {
-            Result result = attempt(load, staging, attempt);
+            T result = attempt.get();
             outages.succeeded(Outages.WAREHOUSE);
             outages.succeeded(storage);
             return result;
@@ -425,8 +637,27 @@ class LoadWorker {
         @Nullable
         RuntimeException failure;
 
+        private final @Nullable LongConsumer onClose;
+
         CountingStream(InputStream in) {
+            this(in, null);
+        }
+
+        /** @param onClose told the bytes read when the stream is closed */
+        CountingStream(InputStream in, @Nullable LongConsumer onClose) {
             super(in);
+            this.onClose = onClose;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                if (onClose != null) {
+                    onClose.accept(count);
+                }
+            }
         }
 
         @Override

@@ -12,7 +12,6 @@ import io.snowhook.warehouse.Warehouse;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +52,7 @@ class LoadWorkers implements SmartLifecycle {
     private final Warehouse warehouse;
     private final BlobSource blobs;
     private final String instance;
+    private final LoadQueue.Batching batching;
     /** Loads running now, by id, with the worker that holds each. */
     private final Map<UUID, String> running = new ConcurrentHashMap<>();
 
@@ -81,6 +81,7 @@ class LoadWorkers implements SmartLifecycle {
         this.queue = queue;
         this.worker = worker;
         this.properties = properties;
+        this.batching = LoadQueue.Batching.of(properties.batch());
         this.instance = ManagementFactory.getRuntimeMXBean().getName() + "/"
                 + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -152,9 +153,9 @@ class LoadWorkers implements SmartLifecycle {
                 awaitWork(seen);
                 continue;
             }
-            Optional<Load> claimed;
+            LoadQueue.Claimed claimed;
             try {
-                claimed = queue.claim(id, properties.lease(), outages.accountsDown());
+                claimed = queue.claim(id, properties.lease(), outages.accountsDown(), batching);
             } catch (RuntimeException e) {
                 log.warn("worker {} cannot claim loads from the ledger: {}", id, e.getMessage());
                 awaitWork(seen);
@@ -164,18 +165,23 @@ class LoadWorkers implements SmartLifecycle {
                 awaitWork(seen);
                 continue;
             }
-            Load load = claimed.get();
-            running.put(load.id(), id);
+            claimed.loads().forEach(load -> running.put(load.id(), id));
             try {
-                worker.run(load, id);
+                worker.run(claimed, id);
             } catch (RuntimeException | Error e) {
                 // The ledger failed while recording, or the load broke the JVM's limits (e.g. out of memory):
-                // the lease expires and a worker takes the load up again. This worker carries on, so the pool
+                // the lease expires and a worker takes the loads up again. This worker carries on, so the pool
                 // never shrinks.
+                Load first = claimed.loads().get(0);
                 log.error(
-                        "worker {} could not record load {} of blob {}: {}", id, load.id(), load.blob(), e.toString());
+                        "worker {} could not record {} load(s), the first {} of blob {}: {}",
+                        id,
+                        claimed.loads().size(),
+                        first.id(),
+                        first.blob(),
+                        e.toString());
             } finally {
-                running.remove(load.id());
+                claimed.loads().forEach(load -> running.remove(load.id()));
             }
         }
     }

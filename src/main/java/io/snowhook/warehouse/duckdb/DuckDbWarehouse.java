@@ -13,6 +13,7 @@ import io.snowhook.warehouse.LoadResult;
 import io.snowhook.warehouse.SourceStream;
 import io.snowhook.warehouse.Warehouse;
 import io.snowhook.warehouse.WarehouseFailure;
+import io.snowhook.warehouse.WarehouseStatements;
 import io.snowhook.warehouse.WarehouseUnavailable;
 import io.snowhook.warehouse.duckdb.DuckDbSql.Column;
 import java.io.IOException;
@@ -328,6 +329,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                         }
                     }
                     long removed = delete.executeLargeUpdate();
+                    WarehouseStatements.sent();
                     if (removed > 0) {
                         log.info(
                                 "Removed {} earlier rows of {} files from {} (batch {}, mode {})",
@@ -358,6 +360,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                             insert.setString(p++, s.file().loadId().toString());
                         }
                         insert.executeLargeUpdate();
+                        WarehouseStatements.sent();
                     } catch (SQLException e) {
                         throw new BatchInsertFailed(e);
                     }
@@ -369,12 +372,14 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                         count.setString(p++, s.file().loadId().toString());
                     }
                     try (ResultSet rs = count.executeQuery()) {
+                        WarehouseStatements.sent();
                         while (rs.next()) {
                             rows.put(UUID.fromString(rs.getString(1)), rs.getLong(2));
                         }
                     }
                 }
                 conn.commit();
+                WarehouseStatements.sent();
                 return rows;
             } catch (RuntimeException | SQLException e) {
                 rollbackBatch(conn, batch);
@@ -390,6 +395,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     private static void rollbackBatch(Connection conn, FileBatch batch) {
         try {
             conn.rollback();
+            WarehouseStatements.sent();
         } catch (SQLException e) {
             log.warn("Rollback of batch {} failed: {}", batch.batchId(), e.getMessage());
         }
@@ -478,10 +484,12 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                     insert.setString(3, file.loadId().toString());
                     insert.setString(4, staged.toString());
                     rows = insert.executeLargeUpdate();
+                    WarehouseStatements.sent();
                 } catch (SQLException e) {
                     throw failed(DuckDbErrors.insertFailed(e, file, staged.toString()), file);
                 }
                 conn.commit();
+                WarehouseStatements.sent();
                 return rows;
             } catch (RuntimeException | SQLException e) {
                 rollback(conn, file);
@@ -501,6 +509,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 delete.setString(2, file.etag());
             }
             long removed = delete.executeLargeUpdate();
+            WarehouseStatements.sent();
             if (removed > 0) {
                 log.info(
                         "Removed {} earlier rows of {} from {} (load {}, mode {})",
@@ -635,6 +644,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     private static void rollback(Connection conn, FileLoad file) {
         try {
             conn.rollback();
+            WarehouseStatements.sent();
         } catch (SQLException e) {
             log.warn("Rollback of {} (load {}) failed: {}", file.sourceBlob(), file.loadId(), e.getMessage());
         }

@@ -19,6 +19,7 @@ import io.snowhook.warehouse.SourceStream;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.Warehouse;
 import io.snowhook.warehouse.WarehouseFailure;
+import io.snowhook.warehouse.WarehouseStatements;
 import io.snowhook.warehouse.WarehouseUnavailable;
 import io.snowhook.warehouse.snowflake.SnowflakeSql.TableColumns;
 import java.io.InputStream;
@@ -207,6 +208,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                                     .setDestPrefix(prefix)
                                     .setCompressData(compress)
                                     .build());
+            WarehouseStatements.sent(); // the PUT
         } catch (SQLException | RuntimeException e) {
             RuntimeException source = content.failure();
             if (source != null) {
@@ -314,10 +316,12 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         Semaphore turn = awaitTurn(first);
         try (Statement statement = connection.createStatement()) {
             statement.execute("BEGIN");
+            WarehouseStatements.sent();
             boolean committed = false;
             try {
                 Map<UUID, FileResult> outcome;
                 try (ResultSet rs = statement.executeQuery(copy)) {
+                    WarehouseStatements.sent();
                     outcome = batchResults(files, rs);
                 }
                 List<FileLoad> loaded = new ArrayList<>();
@@ -325,12 +329,17 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                 for (SnowflakeSql.BatchFile f : files) {
                     (outcome.get(f.load().loadId()) instanceof FileResult.Loaded ? loaded : failed).add(f.load());
                 }
-                int replaced =
-                        loaded.isEmpty() ? 0 : statement.executeUpdate(sql.deleteEarlier(target, loaded, loadedAt));
+                int replaced = 0;
+                if (!loaded.isEmpty()) {
+                    replaced = statement.executeUpdate(sql.deleteEarlier(target, loaded, loadedAt));
+                    WarehouseStatements.sent();
+                }
                 if (!failed.isEmpty()) {
                     statement.executeUpdate(sql.deletePartial(target, failed, loadedAt));
+                    WarehouseStatements.sent();
                 }
                 statement.execute("COMMIT");
+                WarehouseStatements.sent();
                 committed = true;
                 results.putAll(outcome);
                 log.info(
@@ -494,6 +503,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                                         .setDestPrefix(prefix)
                                         .setCompressData(compress)
                                         .build());
+                WarehouseStatements.sent(); // the PUT
                 return copy(connection, file, location, SnowflakeSql.literal(staged));
             } catch (SQLException e) {
                 throw failure(connection, "upload of " + file.sourceBlob(), e);
@@ -604,14 +614,18 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         Semaphore turn = awaitTurn(file);
         try (Statement statement = connection.createStatement()) {
             statement.execute("BEGIN");
+            WarehouseStatements.sent();
             boolean committed = false;
             try {
                 int deleted = statement.executeUpdate(sql.delete(file));
+                WarehouseStatements.sent();
                 LoadResult result;
                 try (ResultSet rs = statement.executeQuery(copy)) {
+                    WarehouseStatements.sent();
                     result = copyResult(file, rs);
                 }
                 statement.execute("COMMIT");
+                WarehouseStatements.sent();
                 committed = true;
                 log.info(
                         "loadId={} blob={} table={} loaded rows={} replacedRows={}",
@@ -737,6 +751,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
     private void rollback(Statement statement, FileLoad file) {
         try {
             statement.execute("ROLLBACK");
+            WarehouseStatements.sent();
         } catch (SQLException e) {
             // The session may be gone; a transaction never committed is rolled back by Snowflake when it ends.
             log.warn("loadId={} blob={} rollback failed: {}", file.loadId(), file.sourceBlob(), e.getMessage());
@@ -747,6 +762,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
     private void remove(Connection connection, FileLoad file, String location) {
         try (Statement statement = connection.createStatement()) {
             statement.executeQuery(sql.remove(location)).close();
+            WarehouseStatements.sent();
         } catch (SQLException e) {
             log.warn(
                     "loadId={} blob={} could not remove staged files at {}: {}",

@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.util.unit.DataSize;
 
 /** Purging final loads after the retention, run against each supported database by a subclass. */
 @JdbcTest
@@ -61,7 +62,8 @@ abstract class LoadPurgeContract {
                 1_000_000,
                 retention,
                 batch,
-                Duration.ofHours(1));
+                Duration.ofHours(1),
+                new LoadsProperties.Batch(50, DataSize.ofGigabytes(1), Duration.ZERO));
         return new LoadPurge(jdbc, dataSource, properties, registry, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 

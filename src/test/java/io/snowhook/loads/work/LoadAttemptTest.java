@@ -42,6 +42,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.util.unit.DataSize;
 
 /**
  * One load attempt, end to end through the worker, with in-memory ports: blob storage and the warehouse are
@@ -126,7 +127,8 @@ class LoadAttemptTest {
                 1_000_000,
                 Duration.ofDays(90),
                 2000,
-                Duration.ofHours(1));
+                Duration.ofHours(1),
+                new LoadsProperties.Batch(50, DataSize.ofGigabytes(1), Duration.ZERO));
         LoadMetrics metrics = new LoadMetrics(
                 new SimpleMeterRegistry(), statuses -> new EnumMap<>(LoadStatus.class), Clock.systemUTC());
         Outages outages =

@@ -200,7 +200,8 @@ class LoadMetricsTest {
                 EVENT.plusSeconds(1),
                 EVENT.plusSeconds(61),
                 status.isFinal() ? EVENT.plusSeconds(65) : null,
-                LoadOrigin.EVENT);
+                LoadOrigin.EVENT,
+                null);
     }
 
     static final class MutableClock extends Clock {

@@ -188,6 +188,156 @@ abstract class LoadQueueContract {
                 .hasValueSatisfying(l -> assertThat(l.id()).isEqualTo(load.id()));
     }
 
+    static final LoadQueue.Batching FIFTY = new LoadQueue.Batching(50, Long.MAX_VALUE, Duration.ZERO);
+
+    Load queued(String blob) {
+        return loads.submit(List.of(event(blob, "0x8DCB" + UUID.randomUUID(), "0001")))
+                .get(0);
+    }
+
+    @Test
+    void claimsQueuedLoadsOfOneTargetTogetherInQueueOrderUpToMaxFiles() {
+        List<UUID> orders = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            orders.add(queued().id());
+        }
+        Load inventory = queued("inventory/f" + UUID.randomUUID() + "/2026-11-23.csv");
+        LoadQueue.Batching three = new LoadQueue.Batching(3, Long.MAX_VALUE, Duration.ZERO);
+
+        LoadQueue.Claimed first = queue.claim("w1", LEASE, Set.of(), three);
+        LoadQueue.Claimed second = queue.claim("w2", LEASE, Set.of(), three);
+        LoadQueue.Claimed third = queue.claim("w1", LEASE, Set.of(), three);
+
+        assertThat(first.loads()).extracting(Load::id).containsExactlyElementsOf(orders.subList(0, 3));
+        assertThat(first.loads()).allSatisfy(l -> {
+            assertThat(l.status()).isEqualTo(LoadStatus.LOADING);
+            assertThat(l.batchId()).isEqualTo(first.batchId());
+            assertThat(l.attempts()).as("the claim counts the first try").isEqualTo(1);
+        });
+        assertThat(second.loads()).extracting(Load::id).containsExactlyElementsOf(orders.subList(3, 5));
+        assertThat(third.loads()).extracting(Load::id).containsExactly(inventory.id());
+        assertThat(queue.claim("w2", LEASE, Set.of(), three).isEmpty()).isTrue();
+    }
+
+    @Test
+    void boundsABatchByTheBytesTheEventsReported() {
+        for (int i = 0; i < 4; i++) {
+            queued();
+        }
+        // every event reports 1,024 bytes
+        LoadQueue.Batching twoKiB = new LoadQueue.Batching(50, 2048, Duration.ZERO);
+
+        assertThat(queue.claim("w1", LEASE, Set.of(), twoKiB).loads()).hasSize(2);
+        assertThat(queue.claim("w1", LEASE, Set.of(), new LoadQueue.Batching(50, 10, Duration.ZERO))
+                        .loads())
+                .as("a file larger than the bound is claimed alone")
+                .hasSize(1);
+    }
+
+    @Test
+    void claimsLoadsTriedBeforeAlone() {
+        Load tried = queued();
+        queued();
+        queued();
+        jdbc.sql("UPDATE loads SET attempts = 1 WHERE id = :id")
+                .param("id", tried.id())
+                .update();
+
+        assertThat(queue.claim("w1", LEASE, Set.of(), FIFTY).loads())
+                .extracting(Load::id)
+                .containsExactly(tried.id());
+        assertThat(queue.claim("w1", LEASE, Set.of(), FIFTY).loads()).hasSize(2);
+    }
+
+    @Test
+    void holdsOneLoadOfABlobPerBatch() {
+        String blob = uniqueOrders();
+        Load first = queued(blob);
+        // a second load of the same blob (a version of the same sequencer, as a re-ingest would be) queued beside it
+        Load second = loads.submit(List.of(event(blob, "0x8DCB" + UUID.randomUUID(), "0001")))
+                .get(0);
+        Load other = queued();
+
+        assertThat(queue.claim("w1", LEASE, Set.of(), FIFTY).loads())
+                .extracting(Load::id)
+                .containsExactly(first.id(), other.id());
+        assertThat(queue.claim("w1", LEASE, Set.of(), FIFTY).loads())
+                .extracting(Load::id)
+                .containsExactly(second.id());
+    }
+
+    @Test
+    void waitsUpToTheLingerForMoreFilesOfATarget() {
+        queued();
+        queued();
+
+        assertThat(queue.claim("w1", LEASE, Set.of(), new LoadQueue.Batching(50, Long.MAX_VALUE, Duration.ofHours(1)))
+                        .isEmpty())
+                .as("two files, received now, wait for more")
+                .isTrue();
+        assertThat(queue.claim("w1", LEASE, Set.of(), new LoadQueue.Batching(2, Long.MAX_VALUE, Duration.ofHours(1)))
+                        .loads())
+                .as("a full batch does not wait")
+                .hasSize(2);
+    }
+
+    @Test
+    void neverGivesOneLoadToTwoWorkersClaimingBatches() throws Exception {
+        int count = 200;
+        Set<UUID> expected = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            expected.add(queued().id());
+        }
+        int workers = 4;
+        LoadQueue.Batching seven = new LoadQueue.Batching(7, Long.MAX_VALUE, Duration.ZERO);
+        CyclicBarrier start = new CyclicBarrier(workers);
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        List<Future<List<UUID>>> claims = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            String worker = "w" + w;
+            Callable<List<UUID>> claimAll = () -> {
+                start.await();
+                List<UUID> mine = new ArrayList<>();
+                for (LoadQueue.Claimed c = queue.claim(worker, LEASE, Set.of(), seven);
+                        !c.isEmpty();
+                        c = queue.claim(worker, LEASE, Set.of(), seven)) {
+                    assertThat(c.loads()).hasSizeLessThanOrEqualTo(7);
+                    c.loads().forEach(l -> mine.add(l.id()));
+                }
+                return mine;
+            };
+            claims.add(pool.submit(claimAll));
+        }
+        List<UUID> all = Collections.synchronizedList(new ArrayList<>());
+        for (Future<List<UUID>> f : claims) {
+            all.addAll(f.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+
+        assertThat(all).hasSize(count).doesNotHaveDuplicates();
+        assertThat(Set.copyOf(all)).isEqualTo(expected);
+    }
+
+    @Test
+    void releasesABatchTakingOffTheTriesThatMetAnOutage() {
+        queued();
+        queued();
+        LoadQueue.Claimed claimed = queue.claim("w1", LEASE, Set.of(), FIFTY);
+        assertThat(queue.recordBatchAttempt(claimed.batchId(), "w1", LEASE)).isEqualTo(2);
+        assertThat(queue.recordBatchAttempt(claimed.batchId(), "other", LEASE)).isZero();
+
+        assertThat(queue.releaseBatch(claimed.batchId(), "w1", 2)).isEqualTo(2);
+
+        for (Load l : claimed.loads()) {
+            Load released = loads.get(l.id());
+            assertThat(released.status()).isEqualTo(LoadStatus.QUEUED);
+            assertThat(released.attempts()).isZero();
+        }
+        assertThat(queue.claim("w2", LEASE, Set.of(), FIFTY).loads())
+                .as("untried again, they batch again")
+                .hasSize(2);
+    }
+
     static Outcome loaded(long rows) {
         return Outcome.loaded(1, rows, rows, rows * 10, "0xREAD");
     }

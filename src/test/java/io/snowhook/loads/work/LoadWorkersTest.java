@@ -109,7 +109,9 @@ class LoadWorkersTest {
     @Test
     void takesUpALoadWhoseWorkerDied() {
         IncomingBlob event = uploaded(2);
-        // recorded as intake records it, then left LOADING after one attempt by a worker that died
+        // recorded as intake records it, then left LOADING after one attempt by a worker that died; the workers
+        // are stopped meanwhile, or the queueing would wake one that claims the load before it is orphaned
+        workers.stop();
         Load orphan = loads.submit(List.of(event)).get(0);
         jdbc.sql("UPDATE loads SET status = 'LOADING', attempts = 1, started_at = CURRENT_TIMESTAMP WHERE id = :id")
                 .param("id", orphan.id())
@@ -119,7 +121,7 @@ class LoadWorkersTest {
                 .param("id", orphan.id())
                 .update();
 
-        workers.wake();
+        workers.start();
 
         Load loaded = awaitFinal(orphan);
         assertThat(loaded.status()).isEqualTo(LoadStatus.LOADED);

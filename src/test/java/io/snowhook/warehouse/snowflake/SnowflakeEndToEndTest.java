@@ -29,6 +29,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
@@ -138,6 +140,9 @@ class SnowflakeEndToEndTest {
 
     @Autowired
     SnowflakeWarehouse warehouse;
+
+    @Autowired
+    ApplicationContext context;
 
     final HttpClient http = HttpClient.newHttpClient();
     final String factory = "f" + UUID.randomUUID().toString().substring(0, 8);
@@ -414,5 +419,82 @@ class SnowflakeEndToEndTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> warehouse.activeConnections() == 0);
         assertThat(fake.stagedFiles()).isEmpty();
         assertThat(fake.openSessions()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aBurstOf400FilesQueuedBeforeTheWorkersStartRunsOneCopyPerFiftyFilesAndLoadsEachFileOnce() throws Exception {
+        SmartLifecycle workers = context.getBean("loadWorkers", SmartLifecycle.class);
+        workers.stop();
+        java.util.Map<UUID, Integer> expected = new java.util.LinkedHashMap<>();
+        int copiesBefore;
+        try {
+            for (int i = 0; i < 400; i++) {
+                int n = 1 + i % 3;
+                expected.put(upload("orders/" + factory + "/burst-" + i + ".csv", orders(n)), n);
+            }
+            copiesBefore = fake.statements("COPY").size();
+        } finally {
+            workers.start();
+        }
+
+        for (java.util.Map.Entry<UUID, Integer> e : expected.entrySet()) {
+            Load load = finished(e.getKey());
+            assertThat(load.status()).as("%s", load).isEqualTo(LoadStatus.LOADED);
+            assertThat(load.rowsLoaded()).isEqualTo(e.getValue().longValue());
+            assertThat(rows(e.getKey()))
+                    .as("rows of load %s, exactly once", e.getKey())
+                    .isEqualTo(e.getValue().longValue());
+        }
+        int copies = fake.statements("COPY").size() - copiesBefore;
+        assertThat(copies).as("COPY statements for 400 files").isLessThanOrEqualTo(400 / 50);
+        assertThat(fake.stagedFiles()).isEmpty();
+    }
+
+    @Test
+    void oneBadFileAmongFiftyFailsAloneWithItsFirstErrorAndItsBlobKeepsItsPreviousRows() throws Exception {
+        String header = "factory_id,sku,product_name,quantity_on_hand,unit,counted_at\n";
+        String bad = "inventory/" + factory + "/bad.csv";
+        String row = "f1,s%d,Beans,%s,kg,2026-11-23T20:00:00Z\n";
+        Load previous = finished(upload(bad, header + row.formatted(1, "10") + row.formatted(2, "20")));
+        assertThat(previous.status()).isEqualTo(LoadStatus.LOADED);
+
+        SmartLifecycle workers = context.getBean("loadWorkers", SmartLifecycle.class);
+        workers.stop();
+        java.util.List<UUID> good = new java.util.ArrayList<>();
+        UUID failing = null;
+        try {
+            for (int i = 0; i < 50; i++) {
+                if (i == 25) {
+                    failing = upload(bad, header + row.formatted(1, "11") + row.formatted(2, "lots"));
+                } else {
+                    good.add(upload(
+                            "inventory/" + factory + "/good-" + i + ".csv",
+                            header + row.formatted(1, "1") + row.formatted(2, "2")));
+                }
+            }
+        } finally {
+            workers.start();
+        }
+
+        Load failed = finished(failing);
+        assertThat(failed.status()).isEqualTo(LoadStatus.FAILED);
+        assertThat(failed.error()).isEqualTo("LOAD_FAILED: Numeric value 'lots' is not recognized");
+        assertThat(failed.errorLine()).isEqualTo(3L);
+        assertThat(failed.errorColumn()).isEqualTo("\"INVENTORY\"[\"QUANTITY_ON_HAND\":4]");
+        assertThat(fake.query("SELECT SKU, QUANTITY_ON_HAND, _LOAD_ID FROM PUBLIC.INVENTORY WHERE _SOURCE_BLOB = '"
+                        + CONTAINER + "/" + bad + "' ORDER BY SKU"))
+                .as("the previous version keeps its rows")
+                .containsExactly(
+                        java.util.List.of("s1", "10", previous.id().toString()),
+                        java.util.List.of("s2", "20", previous.id().toString()));
+        java.util.Set<UUID> batches = new java.util.HashSet<>();
+        for (UUID id : good) {
+            Load load = finished(id);
+            assertThat(load.status()).as("%s", load).isEqualTo(LoadStatus.LOADED);
+            assertThat(fake.count("SELECT count(*) FROM PUBLIC.INVENTORY WHERE _LOAD_ID = '" + id + "'"))
+                    .isEqualTo(2L);
+            batches.add(load.batchId());
+        }
+        assertThat(batches).as("the 50 files were claimed together").containsExactly(failed.batchId());
     }
 }
