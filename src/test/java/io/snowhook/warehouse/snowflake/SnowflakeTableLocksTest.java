@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Many loads into one table at once, through the whole service: 40 blobs, 24 workers, the fake's table locks
  * (the DELETE holds the lock until COMMIT, at most 20 statements wait, the 21st fails with 000625) and a COPY that
  * takes a while. With the per-table bound every load is LOADED and Snowflake never sees a queue; without it the
- * queue overflows.
+ * queue overflows. Batching is off here ({@code max-files=1}), so each file is a transaction of its own.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -46,6 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
             "server.address=127.0.0.1",
             "snowhook.warehouse.type=snowflake",
             "snowhook.loads.workers=24",
+            // one file per transaction, as without batches: the bound is what keeps 24 of them from Snowflake's
+            // lock queue (batches put the 40 files in a few transactions, which never come near it)
+            "snowhook.loads.batch.max-files=1",
             "snowhook.loads.poll-interval=100ms",
             "snowhook.loads.retry.max-attempts=3",
             "snowhook.loads.retry.initial-delay=10ms",
