@@ -25,18 +25,28 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole service as it runs: events posted over HTTP exactly as an Argo Sensor posts them (the whole
  * Argo event, base64 twice, no Content-Type), blobs in a real Azurite, the pool of workers, the DuckDB
- * warehouse and the H2 ledger — one test per file format and per load mode.
+ * warehouse and the H2 ledger — one test per file format and per load mode, and batches: files queued while the
+ * workers are stopped are claimed together, up to {@code snowhook.loads.batch.max-files} (50), and a bad file among
+ * them fails only its own load.
  */
 @SnowhookTest
 class LoadingEndToEndTest {
@@ -52,6 +62,9 @@ class LoadingEndToEndTest {
 
     @Value("${snowhook.warehouse.duckdb.path}")
     Path warehouseFile;
+
+    @Autowired
+    ApplicationContext context;
 
     final HttpClient http =
             HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
@@ -118,6 +131,95 @@ class LoadingEndToEndTest {
         assertThat(load.get("reingestOf").asString()).isEqualTo(original);
         assertThat(load.get("rowsLoaded").asLong()).isEqualTo(7);
         assertThat(rows("ORDERS", blob)).isEqualTo(7);
+    }
+
+    SmartLifecycle workers() {
+        return context.getBean("loadWorkers", SmartLifecycle.class);
+    }
+
+    @AfterEach
+    void workersRunAgain() {
+        workers().start();
+    }
+
+    @Test
+    void aBurstQueuedBeforeTheWorkersStartIsLoadedInBatchesOfAtMostFiftyEachFileOnce() {
+        workers().stop();
+        Map<String, Integer> rowsByLoad = new HashMap<>();
+        Map<String, String> blobByLoad = new HashMap<>();
+        for (int i = 0; i < 120; i++) {
+            String blob = "orders/" + factory + "/burst-" + i + ".csv";
+            int rows = 1 + i % 7;
+            String id = postCreated(blob, ordersCsv(rows).getBytes(StandardCharsets.UTF_8), "1");
+            rowsByLoad.put(id, rows);
+            blobByLoad.put(id, blob);
+        }
+
+        workers().start();
+
+        Map<String, List<String>> byBatch = new HashMap<>();
+        for (Map.Entry<String, Integer> e : rowsByLoad.entrySet()) {
+            JsonNode load = awaitFinal(e.getKey());
+            assertThat(load.get("status").asString()).as(load.toString()).isEqualTo("LOADED");
+            assertThat(load.get("rowsLoaded").asLong()).isEqualTo(e.getValue().longValue());
+            assertThat(load.get("attempts").asInt()).isEqualTo(1);
+            assertThat(rows("ORDERS", blobByLoad.get(e.getKey())))
+                    .as("rows of %s, exactly once", blobByLoad.get(e.getKey()))
+                    .isEqualTo(e.getValue().longValue());
+            byBatch.computeIfAbsent(load.get("batchId").asString(), b -> new ArrayList<>())
+                    .add(e.getKey());
+        }
+        assertThat(byBatch.values()).allSatisfy(batch -> assertThat(batch).hasSizeLessThanOrEqualTo(50));
+        assertThat(byBatch)
+                .as("120 files queued at once take 3 claims of at most 50, not one per file")
+                .hasSize(3);
+    }
+
+    @Test
+    void oneBadFileAmongFiftyFailsAloneWithItsFirstErrorAndItsBlobKeepsItsPreviousRows() {
+        String bad = "inventory/" + factory + "/bad.csv";
+        String previous = postCreated(bad, inventoryCsv(3).getBytes(StandardCharsets.UTF_8), "1");
+        assertThat(awaitFinal(previous).get("status").asString()).isEqualTo("LOADED");
+        List<String> previousEtags = etagsOf("INVENTORY", bad);
+
+        workers().stop();
+        List<String> good = new ArrayList<>();
+        String failing = null;
+        for (int i = 0; i < 50; i++) {
+            if (i == 25) {
+                // the newer version of a loaded blob, its third line bad
+                failing = postCreated(bad, inventoryCsvWithABadQuantity(4).getBytes(StandardCharsets.UTF_8), "2");
+            } else {
+                String blob = "inventory/" + factory + "/good-" + i + ".csv";
+                good.add(postCreated(blob, inventoryCsv(2).getBytes(StandardCharsets.UTF_8), "1"));
+            }
+        }
+        workers().start();
+
+        JsonNode failed = awaitFinal(failing);
+        assertThat(failed.get("status").asString()).isEqualTo("FAILED");
+        assertThat(failed.get("error").asString()).isNotBlank();
+        assertThat(failed.get("errorLine").asLong()).isEqualTo(3L);
+        assertThat(failed.get("errorColumn").asString()).isEqualTo("quantity_on_hand");
+        assertThat(rows("INVENTORY", bad))
+                .as("the previous version keeps its rows")
+                .isEqualTo(3L);
+        assertThat(etagsOf("INVENTORY", bad)).isEqualTo(previousEtags);
+
+        Set<String> batches = good.stream()
+                .map(this::awaitFinal)
+                .peek(load -> {
+                    assertThat(load.get("status").asString())
+                            .as(load.toString())
+                            .isEqualTo("LOADED");
+                    assertThat(load.get("rowsLoaded").asLong()).isEqualTo(2);
+                    assertThat(rows("INVENTORY", load.get("blob").asString())).isEqualTo(2L);
+                })
+                .map(load -> load.get("batchId").asString())
+                .collect(Collectors.toSet());
+        assertThat(batches).as("the 50 files were claimed together").hasSize(1);
+        assertThat(failed.get("batchId").asString())
+                .isEqualTo(batches.iterator().next());
     }
 
     /** Uploads the blob and posts its BlobCreated event as an Argo Sensor does; returns the load id. */
@@ -211,6 +313,11 @@ class LoadingEndToEndTest {
             csv.append("%s,JS-10%d,Espresso beans %d,%d,kg,2026-11-23T20:00:00Z\n".formatted(factory, i, i, i * 10));
         }
         return csv.toString();
+    }
+
+    /** Inventory rows, the second (line 3 of the file) with a quantity that is no number. */
+    String inventoryCsvWithABadQuantity(int rows) {
+        return inventoryCsv(rows).replaceFirst("(?m)^(([^,]*,){3})20,", "$1lots,");
     }
 
     long rows(String table, String blob) {
