@@ -4,7 +4,8 @@ import java.io.InputStream;
 
 /**
  * The bytes of a batch's files, as the caller of {@link Warehouse#load(FileBatch, FileContents)} reads them from
- * storage: the adapter opens each file when it stages it, reads it once and closes it.
+ * storage: the adapter opens each file when it stages it, reads it once and closes it. An adapter may stage
+ * several files of a batch at once, from threads of its own: {@link #open} is called concurrently.
  */
 @FunctionalInterface
 public interface FileContents {

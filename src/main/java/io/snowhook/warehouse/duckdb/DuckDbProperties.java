@@ -13,7 +13,7 @@ import org.springframework.validation.annotation.Validated;
  * snowhook.warehouse.type=duckdb} (the default).
  *
  * @param path the DuckDB database file; one process may write it at a time
- * @param stage the local folder files are staged in before {@code COPY}; each load gets its own sub-folder,
+ * @param stage the local folder files are staged in before {@code COPY}; a batch gets a sub-folder of its own,
  *     removed after the load
  * @param initScript SQL run on every start (e.g. {@code CREATE TABLE IF NOT EXISTS …}); a Spring resource
  *     location, empty for none

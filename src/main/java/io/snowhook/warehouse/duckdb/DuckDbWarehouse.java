@@ -38,6 +38,12 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
@@ -73,6 +79,20 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     private final @Nullable Resource initScript;
     private final @Nullable DataSize memoryLimit;
     private final ReentrantLock writer = new ReentrantLock(true);
+
+    /** Files of batches staged at once, over all batches (see {@link #stageAll}). */
+    static final int STAGE_PARALLELISM = 8;
+
+    private final ExecutorService stagers = Executors.newFixedThreadPool(STAGE_PARALLELISM, new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "snowhook-stage-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
     private @Nullable DuckDBConnection connection;
     private @Nullable Connection checkConnection;
     private volatile boolean invalidated;
@@ -156,22 +176,15 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
         String table = Lineage.table(batch.target().table());
         Path dir =
                 stage.resolve("batches").resolve(batch.batchId().toString()).resolve(Integer.toString(batch.attempt()));
-        Map<UUID, FileResult> results = new HashMap<>();
+        Map<UUID, FileResult> results = new ConcurrentHashMap<>();
         List<Staged> staged = new ArrayList<>();
         try {
-            for (FileLoad file : batch.files()) {
-                Path path = dir.resolve(file.loadId().toString()).resolve(DuckDbSql.stagedName(file));
-                try {
-                    stageFrom(contents, file, path);
-                    staged.add(new Staged(file, path));
-                } catch (RuntimeException e) {
-                    if (TransientFailure.is(e)) {
-                        throw e;
-                    }
-                    log.warn("Could not stage {} (load {}): {}", file.sourceBlob(), file.loadId(), e.getMessage());
-                    results.put(file.loadId(), FileResult.failed(file, e));
-                }
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new WarehouseUnavailable("could not create the batch's stage folder", e);
             }
+            staged.addAll(stageAll(batch, contents, dir, results));
             if (!staged.isEmpty()) {
                 writer.lock();
                 try {
@@ -189,15 +202,72 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     /** A staged file of a batch. */
     private record Staged(FileLoad file, Path path) {}
 
+    /**
+     * Stages a batch's files, {@value #STAGE_PARALLELISM} at a time: each file's read from storage is a request of
+     * its own, and one after another they were most of a batch's time (docs/benchmarks.md, the burst). A file's own
+     * failure goes into {@code results}; an outage (a transient failure) fails the batch once every file started
+     * has ended, so no stream is left open behind it. Staged files are flat in the batch's folder, each name led by
+     * its load id: a folder per file costs a directory creation and removal per file.
+     */
+    private List<Staged> stageAll(FileBatch batch, FileContents contents, Path dir, Map<UUID, FileResult> results) {
+        List<Future<@Nullable Staged>> pending = new ArrayList<>();
+        for (FileLoad file : batch.files()) {
+            Path path = dir.resolve(file.loadId() + "-" + DuckDbSql.stagedName(file));
+            pending.add(stagers.submit(() -> {
+                try {
+                    stageFrom(contents, file, path);
+                    return new Staged(file, path);
+                } catch (RuntimeException e) {
+                    if (TransientFailure.is(e)) {
+                        throw e;
+                    }
+                    log.warn("Could not stage {} (load {}): {}", file.sourceBlob(), file.loadId(), e.getMessage());
+                    results.put(file.loadId(), FileResult.failed(file, e));
+                    return null;
+                }
+            }));
+        }
+        List<Staged> staged = new ArrayList<>();
+        RuntimeException outage = null;
+        boolean interrupted = false;
+        for (Future<@Nullable Staged> f : pending) {
+            try {
+                while (true) {
+                    try {
+                        Staged s = f.get();
+                        if (s != null) {
+                            staged.add(s);
+                        }
+                        break;
+                    } catch (InterruptedException e) {
+                        // the files being read finish first (as a load alone would): then the interrupt stands
+                        interrupted = true;
+                    }
+                }
+            } catch (ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r
+                        ? r
+                        : new WarehouseUnavailable("staging failed: " + e.getCause(), e.getCause());
+                if (outage == null) {
+                    outage = cause;
+                } else if (outage != cause) {
+                    outage.addSuppressed(cause);
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (outage != null) {
+            throw outage;
+        }
+        return staged;
+    }
+
     /** Streams one file into the stage; a failure its content raised decides over the copy's own. */
     private void stageFrom(FileContents contents, FileLoad file, Path path) {
         SourceStream content = new SourceStream(contents.open(file));
         try {
-            try {
-                Files.createDirectories(path.getParent());
-            } catch (IOException e) {
-                throw new WarehouseUnavailable("could not create the batch's stage folder", e);
-            }
             long bytes = stageContent(content, path);
             log.debug("Staged {} bytes of {} for load {} in {}", bytes, file.sourceBlob(), file.loadId(), path);
         } catch (RuntimeException e) {
@@ -439,6 +509,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
 
     @Override
     public void destroy() {
+        stagers.shutdown();
         writer.lock();
         try {
             closeQuietly(checkConnection);

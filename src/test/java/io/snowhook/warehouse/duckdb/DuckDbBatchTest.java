@@ -30,6 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -198,6 +200,37 @@ class DuckDbBatchTest {
         assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(FileResult.Loaded.class));
         for (String blob : blobs) {
             assertThat(rows("ORDERS", blob)).as(blob).isEqualTo(4);
+        }
+        assertThat(stagedFiles()).isEmpty();
+    }
+
+    @Test
+    void readsSeveralFilesOfABatchFromStorageAtOnceAndStillLoadsEachOnce() throws Exception {
+        List<String> blobs = IntStream.range(0, DuckDbWarehouse.STAGE_PARALLELISM * 2)
+                .mapToObj(i -> "orders/f3/" + i + ".csv")
+                .toList();
+        // every file waits until as many are open as the adapter stages at once: read one after another, they
+        // would each wait in vain and fail
+        CountDownLatch open = new CountDownLatch(DuckDbWarehouse.STAGE_PARALLELISM);
+        FileContents contents = file -> {
+            open.countDown();
+            try {
+                if (!open.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("files read one at a time");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return stream(orders(file.blobName(), 3));
+        };
+
+        List<FileResult> results = warehouse.load(batch(ORDERS, blobs, "0x1"), contents);
+
+        assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(FileResult.Loaded.class));
+        for (int i = 0; i < blobs.size(); i++) {
+            assertThat(results.get(i).file().blobName()).isEqualTo(blobs.get(i));
+            assertThat(rows("ORDERS", blobs.get(i))).as(blobs.get(i)).isEqualTo(3);
         }
         assertThat(stagedFiles()).isEmpty();
     }
