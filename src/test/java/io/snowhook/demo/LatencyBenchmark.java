@@ -110,7 +110,7 @@ public final class LatencyBenchmark {
         System.exit(0);
     }
 
-    private static List<GeneratedFile> generate(Path dir, int factories, String day, int rows) throws IOException {
+    static List<GeneratedFile> generate(Path dir, int factories, String day, int rows) throws IOException {
         return JavaSipsGenerator.generateFiles(
                 "--factories",
                 Integer.toString(factories),
@@ -126,7 +126,7 @@ public final class LatencyBenchmark {
                 dir.toString());
     }
 
-    private static JavaSipsGenerator generator(Path out, URI snowhook, String connectionString) {
+    static JavaSipsGenerator generator(Path out, URI snowhook, String connectionString) {
         List<String> options =
                 new ArrayList<>(List.of("--out", out.toString(), "--upload", "--post", snowhook.toString()));
         if (!connectionString.isBlank()) {
@@ -188,7 +188,7 @@ public final class LatencyBenchmark {
      * Polls the load every 20 ms until it is final. The latency itself comes from the server's timestamps;
      * polling more often only competes with the load for the machine's cores.
      */
-    private static JsonNode awaitFinal(URI snowhook, String id) throws IOException, InterruptedException {
+    static JsonNode awaitFinal(URI snowhook, String id) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         HttpRequest request = HttpRequest.newBuilder(snowhook.resolve("/loads/" + id))
                 .timeout(Duration.ofSeconds(10))
@@ -304,7 +304,39 @@ public final class LatencyBenchmark {
             return parts;
         }
 
+        /**
+         * DuckDB alone on many local files: one {@code INSERT … FROM read_csv([…])} per table and compression, all in
+         * one transaction, as a batch would. Returns the milliseconds it took.
+         */
+        double insertAll(List<GeneratedFile> files) throws SQLException {
+            long t = System.nanoTime();
+            warehouse.setAutoCommit(false);
+            try (Statement st = warehouse.createStatement()) {
+                for (String table : List.of("INVENTORY", "ORDERS")) {
+                    for (boolean gzipped : new boolean[] {false, true}) {
+                        String list = files.stream()
+                                .filter(f -> f.table().equalsIgnoreCase(table) && f.gzipped() == gzipped)
+                                .map(f -> "'"
+                                        + f.path().toAbsolutePath().toString().replace("'", "''") + "'")
+                                .collect(Collectors.joining(", "));
+                        if (!list.isEmpty()) {
+                            st.executeUpdate("INSERT INTO " + table + " SELECT *, 'b', 'e', uuid(), current_timestamp"
+                                    + " FROM " + reader(table, gzipped, "[" + list + "]"));
+                        }
+                    }
+                }
+                warehouse.commit();
+            } finally {
+                warehouse.setAutoCommit(true);
+            }
+            return since(t);
+        }
+
         private String reader(String table, boolean gzipped) throws SQLException {
+            return reader(table, gzipped, "?");
+        }
+
+        private String reader(String table, boolean gzipped, String source) throws SQLException {
             String types = columnTypes.get(table);
             if (types == null) {
                 StringBuilder t = new StringBuilder();
@@ -326,7 +358,8 @@ public final class LatencyBenchmark {
                 types = "{" + t + "}";
                 columnTypes.put(table, types);
             }
-            return "read_csv(?, auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
+            return "read_csv(" + source
+                    + ", auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
                     + " strict_mode = true, compression = " + (gzipped ? "'gzip'" : "'none'") + ", columns = "
                     + types + ")";
         }
@@ -559,21 +592,26 @@ public final class LatencyBenchmark {
 
     /** Replaces the text between this benchmark's markers, or appends the section when the markers are absent. */
     static void writeSection(Path doc, String section) throws IOException {
+        writeSection(doc, START, END, section);
+    }
+
+    /** Replaces the text between the given markers, or appends the section when the markers are absent. */
+    static void writeSection(Path doc, String start, String end, String section) throws IOException {
         String text = Files.exists(doc) ? Files.readString(doc, StandardCharsets.UTF_8) : "# Benchmarks\n";
-        int start = text.indexOf(START);
-        int end = text.indexOf(END);
+        int from = text.indexOf(start);
+        int to = text.indexOf(end);
         String updated;
-        if (start >= 0 && end > start) {
-            updated = text.substring(0, start)
+        if (from >= 0 && to > from) {
+            updated = text.substring(0, from)
                     + section
-                    + text.substring(end + END.length()).replaceFirst("^\\R", "");
+                    + text.substring(to + end.length()).replaceFirst("^\\R", "");
         } else {
             updated = text + (text.endsWith("\n") ? "\n" : "\n\n") + section;
         }
         Files.writeString(doc, updated, StandardCharsets.UTF_8);
     }
 
-    private static double ms(Instant from, Instant to) {
+    static double ms(Instant from, Instant to) {
         return Duration.between(from, to).toNanos() / 1e6;
     }
 
@@ -587,7 +625,7 @@ public final class LatencyBenchmark {
         }
     }
 
-    private static String memTotal() {
+    static String memTotal() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
             return lines.filter(l -> l.startsWith("MemTotal:"))
                     .map(l -> String.format(Locale.ROOT, "%,.0f MiB", Long.parseLong(l.replaceAll("\\D", "")) / 1024.0))
@@ -597,7 +635,7 @@ public final class LatencyBenchmark {
         }
     }
 
-    private static String arg(String[] args, String name, String fallback) {
+    static String arg(String[] args, String name, String fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];
