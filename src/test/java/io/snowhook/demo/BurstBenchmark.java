@@ -58,7 +58,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Writes its section of {@code --doc} ({@code docs/benchmarks.md}) between its markers.
  *
  * <p>Arguments: {@code --jar target/snowhook.jar --connection-string S --azurite-endpoint URL --data DIR --doc
- * docs/benchmarks.md --rounds 4 --factories 200 --rows 300 --singles 50 --label TEXT --uptime-before TEXT}.
+ * docs/benchmarks.md --rounds 4 --factories 200 --rows 300 --singles 50 --warmup 20 --label TEXT --uptime-before
+ * TEXT}.
  */
 public final class BurstBenchmark {
 
@@ -122,6 +123,9 @@ public final class BurstBenchmark {
         int factories = Integer.parseInt(LatencyBenchmark.arg(args, "--factories", "200"));
         int rows = Integer.parseInt(LatencyBenchmark.arg(args, "--rows", "300"));
         int singles = Integer.parseInt(LatencyBenchmark.arg(args, "--singles", "50"));
+        // single files run first and not counted: after a burst of batches the one-file path is as cold as the
+        // batch path is after a burst of single files
+        int warmup = Integer.parseInt(LatencyBenchmark.arg(args, "--warmup", "20"));
         String label = LatencyBenchmark.arg(args, "--label", "main");
         String uptimeBefore = LatencyBenchmark.arg(args, "--uptime-before", LatencyBenchmark.uptime());
 
@@ -144,11 +148,18 @@ public final class BurstBenchmark {
             Setting setting = i % 2 == 0 ? Setting.BATCHES : Setting.ONE_FILE;
             // single files on a day of their own per round, so no blob repeats across rounds
             List<GeneratedFile> single = LatencyBenchmark.generate(
-                            generated.resolve("single-" + i), (singles + 1) / 2, "2026-10-" + (10 + i), 100)
-                    .subList(0, singles);
+                            generated.resolve("single-" + i), (singles + warmup + 1) / 2, "2026-10-" + (10 + i), 100)
+                    .subList(0, singles + warmup);
             System.out.printf("Round %d of %d: %s…%n", i + 1, rounds, setting.title);
-            Round round =
-                    round(launcher, data.resolve("round-" + (i + 1)), setting, burst, etags, single, connectionString);
+            Round round = round(
+                    launcher,
+                    data.resolve("round-" + (i + 1)),
+                    setting,
+                    burst,
+                    etags,
+                    single,
+                    warmup,
+                    connectionString);
             System.out.printf(
                     Locale.ROOT,
                     "  drained %d files in %.2f s (%.1f files/s), %d batches, %.0f statements; single p50 %.1f ms%n",
@@ -160,7 +171,7 @@ public final class BurstBenchmark {
                     LatencyBenchmark.percentile(round.singleMs(), 50));
             results.add(round);
         }
-        String section = section(label, burst, singles, results, uptimeBefore, LatencyBenchmark.uptime());
+        String section = section(label, burst, singles, warmup, results, uptimeBefore, LatencyBenchmark.uptime());
         LatencyBenchmark.writeSection(doc, START, END, section);
         System.out.println(section);
         System.exit(0);
@@ -173,6 +184,7 @@ public final class BurstBenchmark {
             List<GeneratedFile> burst,
             Map<String, String> etags,
             List<GeneratedFile> singles,
+            int warmup,
             String connectionString)
             throws Exception {
         Map<String, GeneratedFile> byBlob = new HashMap<>();
@@ -208,7 +220,7 @@ public final class BurstBenchmark {
             wallSeconds = (System.nanoTime() - wallStart) / 1e9;
             loads = loads(service.url);
             statements = statements(service.management);
-            singleMs = singles(service.url, dir, singles, connectionString);
+            singleMs = singles(service.url, dir, singles, warmup, connectionString);
         }
         if (loads.size() != burst.size()) {
             throw new IllegalStateException(loads.size() + " loads listed, " + burst.size() + " posted");
@@ -309,12 +321,15 @@ public final class BurstBenchmark {
         }
     }
 
-    /** Small files one at a time, each after the previous is final: the server's receivedAt → finishedAt. */
-    private static double[] singles(URI snowhook, Path dir, List<GeneratedFile> files, String connectionString)
-            throws Exception {
+    /**
+     * Small files one at a time, each after the previous is final: the server's receivedAt → finishedAt of each
+     * after the first {@code warmup}.
+     */
+    private static double[] singles(
+            URI snowhook, Path dir, List<GeneratedFile> files, int warmup, String connectionString) throws Exception {
         JavaSipsGenerator generator = LatencyBenchmark.generator(dir.resolve("singles"), snowhook, connectionString);
         BlobContainerClient container = generator.containerClient();
-        double[] ms = new double[files.size()];
+        double[] ms = new double[files.size() - warmup];
         for (int i = 0; i < files.size(); i++) {
             GeneratedFile file = files.get(i);
             String id = generator.post(container, file, generator.upload(container, file));
@@ -325,7 +340,10 @@ public final class BurstBenchmark {
             if (!"LOADED".equals(load.path("status").asString())) {
                 throw new IllegalStateException(file.blobName() + " ended " + load);
             }
-            ms[i] = LatencyBenchmark.ms(
+            if (i < warmup) {
+                continue;
+            }
+            ms[i - warmup] = LatencyBenchmark.ms(
                     Instant.parse(load.path("receivedAt").asString()),
                     Instant.parse(load.path("finishedAt").asString()));
         }
@@ -517,6 +535,7 @@ public final class BurstBenchmark {
             String label,
             List<GeneratedFile> burst,
             int singles,
+            int warmup,
             List<Round> rounds,
             String uptimeBefore,
             String uptimeAfter) {
@@ -537,8 +556,8 @@ public final class BurstBenchmark {
                         + " (`--snowhook.loads.workers=0`) while all %d events are posted as the Argo Sensor posts"
                         + " them, and stops; then it starts with workers and the queue drains. **Drain** is the"
                         + " server's first `startedAt` → last `finishedAt`; wall is from the service answering"
-                        + " liveness to every load final (50 ms polling). Then %d small files (100 rows) go one at a"
-                        + " time: event → LOADED is `receivedAt` → `finishedAt`. After the service stops, every"
+                        + " liveness to every load final (50 ms polling). Then small files (100 rows) go one at a"
+                        + " time, %d not counted and %d measured: event → LOADED is `receivedAt` → `finishedAt`. After the service stops, every"
                         + " blob's rows are counted in the DuckDB file against the generator: each exactly once, under"
                         + " one load id. Warehouse statements are the service's `snowhook.warehouse.statements`"
                         + " counter over the burst (read before the single files). Build: %s. Run: %s, %d CPUs, %s RAM, Java %s. Load average"
@@ -549,6 +568,7 @@ public final class BurstBenchmark {
                 JavaSipsGenerator.human(bytes),
                 gzipped,
                 files,
+                warmup,
                 singles,
                 label,
                 when,
@@ -632,8 +652,9 @@ public final class BurstBenchmark {
                 duckDb,
                 oneFile / (download + duckDb),
                 batched / (download + duckDb)));
-        s.append("\nReproduce: `bench/burst.sh` (`ROUNDS=4`, `FACTORIES=200`, `ROWS=300`, `SINGLES=50`); it is not"
-                + " part of `./mvnw verify`.\n");
+        s.append(
+                "\nReproduce: `bench/burst.sh` (`ROUNDS=4`, `FACTORIES=200`, `ROWS=300`, `SINGLES=50`, `WARMUP=20`); it is not"
+                        + " part of `./mvnw verify`.\n");
         s.append(END).append('\n');
         return s.toString();
     }
