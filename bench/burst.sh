@@ -21,19 +21,10 @@ source scripts/lib.sh
 DATA="$ROOT/data/bench-burst"
 trap 'stop_children' EXIT
 
-require_tools
-npm_install
-build_jar
-
-rm -rf "$DATA"
-mkdir -p "$DATA/logs"
+bench_setup "$DATA"
 AZURITE_PORT=$(loopback_port 0)
-UPTIME_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg | sed 's/ /, /g')
 say "Starting Azurite on 127.0.0.1:$AZURITE_PORT"
 start_azurite "$DATA" "$AZURITE_PORT"
-
-LABEL="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null)" ] && LABEL="$LABEL with local changes${CHANGES:+ ($CHANGES)}"
 
 say "The burst, ${ROUNDS:-4} rounds (batches, one file per statement, …)"
 (cd "$ROOT" && ./mvnw -B -q -Dskip.npm exec:java -Dexec.classpathScope=test \

@@ -21,23 +21,15 @@ ROWS=${ROWS:-100}
 DATA="$ROOT/data/bench-latency"
 trap 'stop_children' EXIT
 
-require_tools
-npm_install
-build_jar
-
-rm -rf "$DATA"
-mkdir -p "$DATA/logs"
+bench_setup "$DATA"
 AZURITE_PORT=$(loopback_port 0)
 SNOWHOOK_PORT=$(loopback_port 0)
 MANAGEMENT_PORT=$(loopback_port 0)
-UPTIME_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg | sed 's/ /, /g')
 say "Starting Azurite on 127.0.0.1:$AZURITE_PORT"
 start_azurite "$DATA" "$AZURITE_PORT"
 say "Starting snowhook on 127.0.0.1:$SNOWHOOK_PORT"
 start_snowhook "$DATA" "$SNOWHOOK_PORT" ${JAVA_OPTS:-}
 
-LABEL="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null)" ] && LABEL="$LABEL with local changes${CHANGES:+ ($CHANGES)}"
 [ -n "${SNOWHOOK_ARGS:-}" ] && LABEL="$LABEL, options \`${SNOWHOOK_ARGS}\`"
 
 say "Loading $FILES small files one at a time"

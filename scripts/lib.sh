@@ -134,6 +134,23 @@ run_generator() {
     -Dexec.mainClass=io.snowhook.demo.JavaSipsGenerator -Dexec.args="$*")
 }
 
+# bench_setup <data dir> — what every benchmark does first: tools checked, Azurite installed, the jar built, <data dir>
+# emptied; sets UPTIME_BEFORE (the load averages now) and LABEL (the commit, and whether src/ or pom.xml has
+# uncommitted changes, named by $CHANGES).
+bench_setup() {
+  local dir=$1
+  require_tools
+  npm_install
+  build_jar
+  rm -rf "$dir"
+  mkdir -p "$dir/logs"
+  UPTIME_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg | sed 's/ /, /g')
+  LABEL="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null)" ]; then
+    LABEL="$LABEL with local changes${CHANGES:+ ($CHANGES)}"
+  fi
+}
+
 stop_children() {
   local pid
   for pid in "${CHILD_PIDS[@]}"; do

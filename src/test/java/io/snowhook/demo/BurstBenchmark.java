@@ -65,11 +65,8 @@ public final class BurstBenchmark {
 
     static final String START = "<!-- bench:burst:start -->";
     static final String END = "<!-- bench:burst:end -->";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final JsonMapper JSON = LatencyBenchmark.JSON;
+    private static final HttpClient HTTP = LatencyBenchmark.HTTP;
     private static final String CONTAINER = "factory-uploads";
     private static final int DOWNLOADERS = 8;
     private static final List<String> FINAL = List.of("LOADED", "FAILED", "SKIPPED", "SUPERSEDED");

@@ -60,8 +60,8 @@ public final class LatencyBenchmark {
 
     static final String START = "<!-- bench:latency:start -->";
     static final String END = "<!-- bench:latency:end -->";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final HttpClient HTTP = HttpClient.newBuilder()
             .proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
