@@ -157,13 +157,22 @@ class LoadQueue {
     private Claimed claimFirst(
             String worker, Instant now, Duration lease, Set<String> skipAccounts, Batching batching) {
         Set<List<Object>> lingering = new HashSet<>();
-        for (Candidate head : heads(now, skipAccounts)) {
+        Heads heads = heads(now, skipAccounts);
+        for (Candidate head : heads.candidates()) {
             List<Candidate> batch;
             if (batching.maxFiles() > 1 && head.batchable()) {
                 if (lingering.contains(head.group())) {
                     continue;
                 }
-                batch = batch(head, companions(head, batching.maxFiles() - 1), batching);
+                // when the heads are every queued load, its companions are among them: no second read (a
+                // single queued file, the latency case, is claimed with one query)
+                List<Candidate> companions = heads.everyQueued()
+                        ? heads.candidates().stream()
+                                .filter(c ->
+                                        c != head && c.batchable() && c.group().equals(head.group()))
+                                .toList()
+                        : companions(head, batching.maxFiles() - 1);
+                batch = batch(head, companions, batching);
                 if (batch.size() < batching.maxFiles()
                         && !batching.linger().isZero()
                         && head.receivedAt().plus(batching.linger()).isAfter(now)) {
@@ -200,18 +209,27 @@ class LoadQueue {
      * LOADING}), then queued ones — each read as one range of the {@code (status, received_at)} index, never past
      * the final loads of the ledger.
      */
-    private List<Candidate> heads(Instant now, Set<String> skipAccounts) {
+    private Heads heads(Instant now, Set<String> skipAccounts) {
         String skip = skipAccounts.isEmpty() ? "" : " AND account NOT IN (:skip)";
         List<Candidate> heads = new ArrayList<>(select(
                 "status = 'LOADING' AND (lease_until IS NULL OR lease_until < :now)" + skip,
                 HEADS,
                 spec -> skipping(spec.param("now", timestamp(now)), skipAccounts)));
+        boolean everyQueued = false;
         if (heads.size() < HEADS) {
-            heads.addAll(
-                    select("status = 'QUEUED'" + skip, HEADS - heads.size(), spec -> skipping(spec, skipAccounts)));
+            int limit = HEADS - heads.size();
+            List<Candidate> queued = select("status = 'QUEUED'" + skip, limit, spec -> skipping(spec, skipAccounts));
+            everyQueued = queued.size() < limit;
+            heads.addAll(queued);
         }
-        return heads;
+        return new Heads(heads, everyQueued);
     }
+
+    /**
+     * Head candidates, oldest first; {@code everyQueued} when they hold every queued load of the accounts read
+     * (the read found fewer than it asked for).
+     */
+    private record Heads(List<Candidate> candidates, boolean everyQueued) {}
 
     /** Queued loads that may share {@code head}'s statement, oldest first. */
     private List<Candidate> companions(Candidate head, int limit) {
