@@ -323,7 +323,10 @@ class LoadWorker {
                     loaded++;
                     rows += outcome.rowsLoaded() == null ? 0 : outcome.rowsLoaded();
                 } else {
-                    logOutcome(load, outcome, byLoad.get(load.id()));
+                    logOutcome(
+                            load,
+                            outcome,
+                            byLoad.get(load.id()) instanceof FileResult.Failed failed ? failed.failure() : null);
                 }
             }
             log.info(
@@ -381,29 +384,43 @@ class LoadWorker {
             return Outcome.loaded(attempts, loaded.rowsParsed(), loaded.rowsLoaded(), bytes, null);
         }
         FileResult.Failed failed = (FileResult.Failed) result;
-        RuntimeException e = failed.failure();
+        return failure(
+                attempts, result.file().etag(), failed.failure(), failed.error(), failed.line(), failed.column());
+    }
+
+    /**
+     * How a failure ends its load, alone or in a batch: a blob changed since the event supersedes it, a vanished
+     * one fails it as not found, anything else fails it with {@code error} at the line and column given.
+     */
+    private static Outcome failure(
+            int attempts,
+            @Nullable String etag,
+            RuntimeException e,
+            String error,
+            @Nullable Long line,
+            @Nullable String column) {
         if (e instanceof BlobChanged) {
             return Outcome.superseded(
-                    attempts,
-                    "the blob changed since the event: a newer version replaced eTag "
-                            + result.file().etag());
+                    attempts, "the blob changed since the event: a newer version replaced eTag " + etag);
         }
         if (e instanceof BlobNotFound || e instanceof SourceFileNotFound) {
             return Outcome.failed(attempts, "blob not found", null, null);
         }
-        return Outcome.failed(attempts, failed.error(), failed.line(), failed.column());
+        return Outcome.failed(attempts, error, line, column);
     }
 
-    private static void logOutcome(Load load, Outcome outcome, @Nullable FileResult result) {
+    /** The outcome line of a load that did not load; the stack trace only at debug level (no traces in logs). */
+    private static void logOutcome(Load load, Outcome outcome, @Nullable RuntimeException failure) {
         if (outcome.status() == LoadStatus.SUPERSEDED) {
             log.info("load {} of blob {} SUPERSEDED: the blob changed since the event", load.id(), load.blob());
             return;
         }
-        if (result instanceof FileResult.Failed failed
-                && !(failed.failure() instanceof FileRejected)
-                && !(failed.failure() instanceof BlobNotFound)
-                && !(failed.failure() instanceof SourceFileNotFound)) {
-            log.debug("load {} of blob {} failed permanently", load.id(), load.blob(), failed.failure());
+        if (failure != null
+                && !(failure instanceof FileRejected)
+                && !(failure instanceof BlobNotFound)
+                && !(failure instanceof SourceFileNotFound)
+                && !TransientFailure.is(failure)) {
+            log.debug("load {} of blob {} failed permanently", load.id(), load.blob(), failure);
         }
         log.warn(
                 "load {} of blob {}/{}/{} FAILED after {} attempt(s): {}",
@@ -448,25 +465,17 @@ class LoadWorker {
     }
 
     private void recordFailure(Load load, String worker, int attempts, RuntimeException e) {
-        if (e instanceof BlobChanged) {
-            record(
-                    load,
-                    worker,
-                    Outcome.superseded(
-                            attempts,
-                            "the blob changed since the event: a newer version replaced eTag " + load.etag()));
-            log.info("load {} of blob {} SUPERSEDED: the blob changed since the event", load.id(), load.blob());
-        } else if (e instanceof BlobNotFound || e instanceof SourceFileNotFound) {
-            fail(load, worker, attempts, "blob not found", null, null);
-        } else if (e instanceof FileRejected rejected) {
-            fail(load, worker, attempts, rejected.getMessage(), rejected.line(), rejected.column());
+        Outcome outcome;
+        if (e instanceof FileRejected rejected) {
+            outcome = failure(attempts, load.etag(), e, rejected.getMessage(), rejected.line(), rejected.column());
         } else if (TransientFailure.is(e)) {
-            fail(load, worker, attempts, "gave up after " + attempts + " attempts: " + e.getMessage(), null, null);
+            outcome = failure(
+                    attempts, load.etag(), e, "gave up after " + attempts + " attempts: " + e.getMessage(), null, null);
         } else {
-            // the outcome line below says what failed; the stack trace only at debug level (no traces in logs)
-            log.debug("load {} of blob {} failed permanently", load.id(), load.blob(), e);
-            fail(load, worker, attempts, describe(e), null, null);
+            outcome = failure(attempts, load.etag(), e, describe(e), null, null);
         }
+        record(load, worker, outcome);
+        logOutcome(load, outcome, e);
     }
 
     private void fail(
@@ -476,15 +485,9 @@ class LoadWorker {
             String error,
             @Nullable Long errorLine,
             @Nullable String errorColumn) {
-        record(load, worker, Outcome.failed(attempts, error, errorLine, errorColumn));
-        log.warn(
-                "load {} of blob {}/{}/{} FAILED after {} attempt(s): {}",
-                load.id(),
-                load.account(),
-                load.container(),
-                load.blob(),
-                attempts,
-                error);
+        Outcome outcome = Outcome.failed(attempts, error, errorLine, errorColumn);
+        record(load, worker, outcome);
+        logOutcome(load, outcome, null);
     }
 
     private boolean record(Load load, String worker, Outcome outcome) {
