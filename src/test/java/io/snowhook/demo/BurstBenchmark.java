@@ -21,8 +21,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -540,8 +538,7 @@ public final class BurstBenchmark {
         long bytes = burst.stream().mapToLong(GeneratedFile::bytes).sum();
         long gzipped = burst.stream().filter(GeneratedFile::gzipped).count();
         int files = burst.size();
-        String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-                .format(Instant.now().atOffset(ZoneOffset.UTC));
+        String when = LatencyBenchmark.now();
         StringBuilder s = new StringBuilder();
         s.append(START).append('\n');
         s.append("## End-of-day burst, batches against one file per statement (`bench/burst.sh`)\n\n");

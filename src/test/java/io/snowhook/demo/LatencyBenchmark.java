@@ -481,8 +481,7 @@ public final class LatencyBenchmark {
                 .toArray();
         long bytes = files.stream().mapToLong(GeneratedFile::bytes).sum();
         long gzipped = files.stream().filter(GeneratedFile::gzipped).count();
-        String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-                .format(Instant.now().atOffset(ZoneOffset.UTC));
+        String when = LatencyBenchmark.now();
         StringBuilder s = new StringBuilder();
         s.append(START).append('\n');
         s.append("## Single-file latency, event → LOADED (`bench/latency.sh`)\n\n");
@@ -613,6 +612,12 @@ public final class LatencyBenchmark {
 
     static double ms(Instant from, Instant to) {
         return Duration.between(from, to).toNanos() / 1e6;
+    }
+
+    /** This minute in UTC, as the figures' run line gives it. */
+    static String now() {
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .format(Instant.now().atOffset(ZoneOffset.UTC));
     }
 
     /** The load averages over 1, 5 and 15 minutes, as {@code uptime} prints them. */
