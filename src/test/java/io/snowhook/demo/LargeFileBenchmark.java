@@ -63,9 +63,14 @@ public final class LargeFileBenchmark {
         // the default of snowhook.warehouse.duckdb.memory-limit (DuckDbProperties, pinned by DuckDbWarehouseTest),
         // as the service sets it: a DataSize in MiB (DuckDB reads "MB" as 1000², "MiB" as 1024²)
         String memoryLimit =
-                DataSize.parse(arg(args, "--duckdb-memory-limit", "128MB")).toMegabytes() + "MiB";
+                DataSize.parse(arg(args, "--duckdb-memory-limit", "64MB")).toMegabytes() + "MiB";
+        // the threads the service gives a CSV insert: its cores, at most one per 24 MiB of the memory limit
+        // (DuckDbWarehouse.threadsThatFit)
+        long fit = DataSize.parse(arg(args, "--duckdb-memory-limit", "64MB")).toMegabytes() / 24;
         int threads = Integer.parseInt(arg(
-                args, "--duckdb-threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+                args,
+                "--duckdb-threads",
+                Long.toString(Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), fit)))));
         String loadAverageBefore = loadAverage();
 
         JavaSipsGenerator generator = new JavaSipsGenerator(
@@ -182,7 +187,8 @@ public final class LargeFileBenchmark {
 
     /**
      * The floor's DuckDB part: DuckDB's own {@code CREATE TABLE … AS SELECT * FROM read_csv(…)} of the local file
-     * into a new database file, with the service's memory limit and threads, everything else DuckDB's default.
+     * into a new database file, with the service's memory limit, threads and CSV buffer, everything else DuckDB's
+     * default.
      */
     static double duckDbCreateTableAs(Path csv, Path database, String memoryLimit, int threads)
             throws SQLException, IOException {
@@ -236,6 +242,8 @@ public final class LargeFileBenchmark {
     private static String reader(Path csv) {
         return "read_csv('" + csv.toAbsolutePath().toString().replace("'", "''") + "', auto_detect = false,"
                 + " header = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true, compression = 'none',"
+                // the service's CSV buffer (DuckDbSql.CSV_BUFFER_SIZE): DuckDB's default does not fit its memory limit
+                + " buffer_size = 8388608,"
                 + " columns = {'order_id': 'VARCHAR', 'factory_id': 'VARCHAR', 'sku': 'VARCHAR', 'quantity': 'INTEGER',"
                 + " 'unit_price': 'DECIMAL(12,2)', 'currency': 'VARCHAR', 'ordered_at': 'TIMESTAMP WITH TIME ZONE',"
                 + " 'channel': 'VARCHAR'})";
@@ -286,7 +294,7 @@ public final class LargeFileBenchmark {
                 load: the download of that blob alone from Azurite to a local file (the faster of the SDK's
                 `downloadToFile` and its `BlobInputStream` copied to a file), plus DuckDB's own
                 `CREATE TABLE … AS SELECT * FROM read_csv(…)` of the local file into a new database file with the
-                service's memory limit and threads.
+                service's memory limit, threads and CSV buffer (`buffer_size` 8 MiB).
 
                 Run: %s, %d CPUs, %s RAM, Java %s. Load average (`uptime`: 1, 5, 15 min) before the run %s,
                 after the load %s, after the floor %s — the machine was shared with other builds.

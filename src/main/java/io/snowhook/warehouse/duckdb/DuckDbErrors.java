@@ -52,11 +52,17 @@ final class DuckDbErrors {
         };
     }
 
-    /** An error not about a file's data: transient when DuckDB or its disk may recover, else permanent. */
+    /**
+     * An error not about a file's data: transient when DuckDB or its disk may recover, else permanent — an
+     * out-of-memory error too, with what to raise (see {@link #MEMORY_LIMIT_HINT}).
+     */
     static RuntimeException classify(SQLException e, String what) {
         String message = Objects.toString(e.getMessage(), "");
         if (message.startsWith("FATAL Error") || message.contains("database has been invalidated")) {
             return new DatabaseInvalidated(what + ": " + firstError(message), e);
+        }
+        if (message.startsWith("Out of Memory Error") && !message.contains("max_temp_directory_size")) {
+            return new WarehouseFailure(what + ": " + firstError(message) + MEMORY_LIMIT_HINT, e);
         }
         if (message.startsWith("IO Error")
                 || message.startsWith("TransactionContext Error")
@@ -67,6 +73,15 @@ final class DuckDbErrors {
         }
         return new WarehouseFailure(what + ": " + firstError(message), e);
     }
+
+    /**
+     * Appended to an out-of-memory error, which is permanent: this adapter runs one statement at a time, so what the
+     * statement needed beyond {@code memory_limit} it needs again on every retry — the same file with the same
+     * settings fails the same way. Only DuckDB's spill folder running full ({@code max_temp_directory_size}, a share
+     * of the free disk) may pass as other files leave the disk, and stays transient.
+     */
+    static final String MEMORY_LIMIT_HINT = " — DuckDB needs more memory for this file than its memory limit allows:"
+            + " raise snowhook.warehouse.duckdb.memory-limit";
 
     /**
      * DuckDB refuses every further statement on an instance after a fatal error: transient, and the adapter reopens

@@ -18,6 +18,12 @@ final class DuckDbSql {
     static final List<String> LINEAGE_COLUMNS =
             List.of(Lineage.SOURCE_BLOB, Lineage.ETAG, Lineage.LOAD_ID, Lineage.LOADED_AT);
 
+    /**
+     * The CSV reader's buffer, 8 MiB: DuckDB's default (about 32 MiB, 16 times its 2 MB maximum line) per reading
+     * thread did not fit the default {@code memory_limit}; a line may still be up to DuckDB's 2 MB long.
+     */
+    static final int CSV_BUFFER_SIZE = 8 * 1024 * 1024;
+
     private DuckDbSql() {}
 
     /** A column of a target table, as DuckDB's catalogue names and types it. */
@@ -114,8 +120,8 @@ final class DuckDbSql {
             // of being skipped or re-typed by the sniffer.
             case CSV ->
                 "read_csv(" + files + ", auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
-                        + " strict_mode = true, compression = " + (gzipped ? "'gzip'" : "'none'") + ", columns = "
-                        + types + filename + ")";
+                        + " strict_mode = true, compression = " + (gzipped ? "'gzip'" : "'none'") + ", buffer_size = "
+                        + CSV_BUFFER_SIZE + ", columns = " + types + filename + ")";
             case JSON ->
                 "read_json(" + files + ", format = 'newline_delimited', compression = "
                         + (gzipped ? "'gzip'" : "'uncompressed'") + ", columns = " + types + filename + ")";

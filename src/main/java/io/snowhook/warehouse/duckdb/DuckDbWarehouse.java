@@ -4,6 +4,7 @@ import io.snowhook.system.TransientFailure;
 import io.snowhook.warehouse.FileBatch;
 import io.snowhook.warehouse.FileByFile;
 import io.snowhook.warehouse.FileContents;
+import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.FileResult;
@@ -96,6 +97,8 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     private @Nullable DuckDBConnection connection;
     private @Nullable Connection checkConnection;
     private volatile boolean invalidated;
+    /** DuckDB's {@code threads} as the connection was opened (its default, or the init script's). */
+    private long duckDbThreads;
     /** Data columns by table name, as the catalogue had them when first loaded (see {@link #dataColumns}). */
     private final Map<String, List<Column>> tableColumns = new ConcurrentHashMap<>();
 
@@ -385,7 +388,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
      */
     private Map<UUID, Long> copyBatch(Connection conn, FileBatch batch, String table, List<Staged> files) {
         LoadMode mode = batch.target().mode();
-        try {
+        try (ThreadsRestored threads = readerThreads(conn, batch.target().format())) {
             conn.setAutoCommit(false);
             try {
                 List<Column> columns = dataColumns(conn, table);
@@ -542,7 +545,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
 
     /** Deletes the rows an earlier run of this file left, then inserts the file's rows: one transaction. */
     private long copy(Connection conn, FileLoad file, String table, Path staged) {
-        try {
+        try (ThreadsRestored threads = readerThreads(conn, file.format())) {
             conn.setAutoCommit(false);
             try {
                 List<Column> columns = dataColumns(conn, table);
@@ -571,6 +574,66 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
         } catch (SQLException e) {
             throw classify(e, "DuckDB rejected the load of " + file.sourceBlob() + " into " + table);
         }
+    }
+
+    /**
+     * What a CSV (or Parquet) insert needs per DuckDB thread, in MiB: the reader's {@link DuckDbSql#CSV_BUFFER_SIZE}
+     * buffer and the insert's rows being collected. Measured with the orders table: at 64 MiB it loaded on 3 threads
+     * and failed on 4, at 128 MiB on 6 and failed on 8; 24 leaves a margin.
+     */
+    static final long CSV_MIB_PER_THREAD = 24;
+
+    /**
+     * What DuckDB's JSON reader holds per reading thread, in MiB: a read buffer and a buffer to reassemble a record
+     * that crosses buffers, each twice its maximum object size — whose 16 MiB default {@code read_json} lets a query
+     * raise but never lower.
+     */
+    static final long JSON_MIB_PER_THREAD = 64;
+
+    /** What a JSON insert needs in {@code memory_limit} beside the reader's buffers (the insert's own), in MiB. */
+    private static final long JSON_HEADROOM_MIB = 16;
+
+    /** The threads a statement reading {@code format} may use within {@code memoryLimit}: at least one. */
+    static long threadsThatFit(FileFormat format, DataSize memoryLimit) {
+        long mib = memoryLimit.toMegabytes();
+        return Math.max(
+                1,
+                format == FileFormat.JSON ? (mib - JSON_HEADROOM_MIB) / JSON_MIB_PER_THREAD : mib / CSV_MIB_PER_THREAD);
+    }
+
+    /**
+     * Runs the insert on as many of DuckDB's threads as its readers' buffers fit in {@code memory_limit}: DuckDB
+     * starts a reader per thread (by default one per core) and fails when their buffers do not fit — the JSON
+     * reader's even for a file of a few bytes. At the default limit that is 2 threads for CSV and Parquet and 1 for
+     * JSON; on a machine with fewer cores nothing changes. DuckDB's {@code threads} is the database's setting, so it is
+     * lowered for the statement and set back when the returned handle closes; the writer lock keeps other loads out
+     * meanwhile.
+     */
+    private ThreadsRestored readerThreads(Connection conn, FileFormat format) throws SQLException {
+        long threads = duckDbThreads;
+        if (memoryLimit == null) {
+            return () -> {};
+        }
+        long fit = threadsThatFit(format, memoryLimit);
+        if (threads <= fit) {
+            return () -> {};
+        }
+        setThreads(conn, fit);
+        return () -> setThreads(conn, threads);
+    }
+
+    private static void setThreads(Connection conn, long threads) throws SQLException {
+        try (Statement statement = conn.createStatement()) {
+            // a number this adapter computed, never text from outside
+            statement.execute("SET threads = " + threads);
+            WarehouseStatements.sent();
+        }
+    }
+
+    /** Sets DuckDB's {@code threads} back when closed. */
+    private interface ThreadsRestored extends AutoCloseable {
+        @Override
+        void close() throws SQLException;
     }
 
     private static void delete(Connection conn, FileLoad file, String table) throws SQLException {
@@ -686,6 +749,11 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 log.info("DuckDB warehouse {} ready (ran {})", databaseFile, initScript.getDescription());
             } else {
                 log.info("DuckDB warehouse {} ready", databaseFile);
+            }
+            // only this connection changes settings, and only for a statement (readerThreads): read once
+            try (ResultSet rs = statement.executeQuery("SELECT current_setting('threads')")) {
+                rs.next();
+                duckDbThreads = rs.getLong(1);
             }
         } catch (SQLException | ScriptException e) {
             closeQuietly(conn);

@@ -154,6 +154,39 @@ class DuckDbBatchTest {
     }
 
     @Test
+    void loadsJsonLinesAndCsvBatchesAtTheDefaultMemoryLimitOnFourThreads() throws Exception {
+        warehouse.destroy();
+        Path init = dir.resolve("init.sql");
+        try (InputStream javasips = getClass().getResourceAsStream("/warehouse/duckdb/javasips.sql")) {
+            Files.writeString(
+                    init, new String(javasips.readAllBytes(), StandardCharsets.UTF_8) + "\nSET threads = 4;\n");
+        }
+        warehouse = new DuckDbWarehouse(
+                new DuckDbProperties(
+                        dir.resolve("warehouse.duckdb"),
+                        dir.resolve("stage"),
+                        "file:" + init,
+                        org.springframework.util.unit.DataSize.parse(DuckDbProperties.DEFAULT_MEMORY_LIMIT)),
+                new DefaultResourceLoader());
+
+        LoadTarget json = new LoadTarget("ORDERS", FileFormat.JSON, LoadMode.APPEND, Staging.INTERNAL);
+        List<String> jsonBlobs = List.of("orders-json/f1/a.json", "orders-json/f1/b.json");
+        assertThat(warehouse.load(batch(json, jsonBlobs, "0x1"), file -> stream(ordersJson(3))))
+                .allSatisfy(r -> assertThat(r).isEqualTo(new FileResult.Loaded(r.file(), 3, 3)));
+        List<String> csvBlobs = List.of("orders/f1/a.csv", "orders/f1/b.csv");
+        assertThat(warehouse.load(batch(ORDERS, csvBlobs, "0x1"), file -> stream(orders(file.blobName(), 3))))
+                .allSatisfy(r -> assertThat(r).isEqualTo(new FileResult.Loaded(r.file(), 3, 3)));
+
+        // the inserts ran on fewer threads and set DuckDB's setting back
+        try (Connection conn = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("warehouse.duckdb"));
+                java.sql.Statement statement = conn.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT current_setting('threads')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aFileWhoseContentFailsFailsAloneWithThatFailure() throws SQLException {
         List<String> blobs = List.of("orders/f1/a.csv", "orders/f1/vanished.csv", "orders/f1/truncated.csv");
         IllegalStateException vanished = new IllegalStateException("blob not found");

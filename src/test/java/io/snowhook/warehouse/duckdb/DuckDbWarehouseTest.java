@@ -479,14 +479,161 @@ class DuckDbWarehouseTest {
     }
 
     @Test
-    void limitsDuckDbTo128MegabytesByDefault() {
+    void limitsDuckDbTo64MegabytesByDefault() {
         DuckDbProperties bound = new org.springframework.boot.context.properties.bind.Binder(
                         new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(
                                 java.util.Map.of("snowhook.warehouse.type", "duckdb")))
                 .bindOrCreate("snowhook.warehouse.duckdb", DuckDbProperties.class);
 
-        assertThat(bound.memoryLimit()).isEqualTo(DataSize.ofMegabytes(128));
+        assertThat(bound.memoryLimit()).isEqualTo(DataSize.ofMegabytes(64));
         assertThat(bound.memoryLimit()).isEqualTo(DataSize.parse(DuckDbProperties.DEFAULT_MEMORY_LIMIT));
+    }
+
+    @Test
+    void loadsSmallFilesOfEveryFormatAtTheDefaultMemoryLimitOnFourThreads() throws Exception {
+        warehouse = atTheDefaultMemoryLimit();
+
+        assertThat(warehouse.load(
+                        orders("orders/f01/2026-11-23.csv", "0x1"),
+                        csv(ORDERS_HEADER + "o-1,f01,JS-100,2,149.90,EUR,2026-11-23T08:15:00Z,web\n")))
+                .isEqualTo(new LoadResult(1, 1));
+        assertThat(warehouse.load(
+                        orders("orders/f02/2026-11-23.csv.gz", "0x1"),
+                        new ByteArrayInputStream(
+                                gzip(ORDERS_HEADER + "o-2,f02,JS-100,2,149.90,EUR,2026-11-23T08:15:00Z,web\n"))))
+                .isEqualTo(new LoadResult(1, 1));
+        // a JSON Lines file of a few hundred bytes: DuckDB's JSON reader wants 64 MiB per thread whatever the size
+        assertThat(warehouse.load(
+                        load("orders/f03/2026-11-23.jsonl", "0x1", "ORDERS", FileFormat.JSON, LoadMode.APPEND),
+                        csv("{\"order_id\":\"o-3\",\"factory_id\":\"f03\",\"sku\":\"JS-300\",\"quantity\":4,"
+                                + "\"unit_price\":\"12.00\",\"currency\":\"USD\",\"ordered_at\":\"2026-11-23T12:00:00Z\","
+                                + "\"channel\":\"web\"}\n")))
+                .isEqualTo(new LoadResult(1, 1));
+        Path parquet = dir.resolve("orders.parquet");
+        execute("COPY (SELECT 'o-4' AS order_id, 'f04' AS factory_id, 'JS-400' AS sku, 1 AS quantity,"
+                + " 9.99 AS unit_price, 'EUR' AS currency, TIMESTAMPTZ '2026-11-23 20:00:00+00' AS ordered_at,"
+                + " 'web' AS channel) TO '" + parquet + "' (FORMAT parquet)");
+        try (InputStream content = Files.newInputStream(parquet)) {
+            assertThat(warehouse.load(
+                            load("orders/f04/2026-11-23.parquet", "0x1", "ORDERS", FileFormat.PARQUET, LoadMode.APPEND),
+                            content))
+                    .isEqualTo(new LoadResult(1, 1));
+        }
+
+        assertThat(query("SELECT order_id FROM ORDERS ORDER BY 1"))
+                .containsExactly(List.of("o-1"), List.of("o-2"), List.of("o-3"), List.of("o-4"));
+        // the loads ran on fewer threads and set DuckDB's setting back
+        assertThat(query("SELECT current_setting('threads')")).containsExactly(List.of(4L));
+        assertThat(DuckDbWarehouse.threadsThatFit(FileFormat.CSV, DataSize.ofMegabytes(64)))
+                .isEqualTo(2);
+        assertThat(DuckDbWarehouse.threadsThatFit(FileFormat.JSON, DataSize.ofMegabytes(64)))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void loadsACsvLargerThanTheCsvReadersBuffersAtTheDefaultMemoryLimitOnFourThreads() throws Exception {
+        warehouse = atTheDefaultMemoryLimit();
+        Path file = dir.resolve("large.csv");
+        long rows = 0;
+        try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write(ORDERS_HEADER);
+            // 96 MiB: several of DuckDB's default 32 MiB CSV buffers, which did not fit 64 MiB on several threads
+            while (Files.size(file) < 96L * 1024 * 1024 || rows % 100_000 != 0) {
+                out.write("o-" + rows + ",f01,JS-" + (rows % 500) + "," + (1 + rows % 9)
+                        + ",149.90,EUR,2026-11-23T08:15:00Z,web\n");
+                rows++;
+                if (rows % 100_000 == 0) {
+                    out.flush();
+                }
+            }
+        }
+
+        LoadResult result;
+        try (InputStream content = Files.newInputStream(file)) {
+            result = warehouse.load(orders("orders/f01/large.csv", "0x1"), content);
+        }
+
+        assertThat(result).isEqualTo(new LoadResult(rows, rows));
+        assertThat(query("SELECT count(*) FROM ORDERS")).containsExactly(List.of(rows));
+    }
+
+    @Test
+    void failsAFileForGoodNamingTheSettingWhenDuckDbCannotLoadItWithinTheMemoryLimit() throws SQLException {
+        warehouse.destroy();
+        // 32 MB: the smallest limit accepted, and less than DuckDB's JSON reader needs on one thread
+        warehouse = new DuckDbWarehouse(
+                new DuckDbProperties(
+                        dir.resolve("warehouse.duckdb"),
+                        dir.resolve("stage"),
+                        "classpath:warehouse/duckdb/javasips.sql",
+                        DataSize.parse(DuckDbProperties.MINIMUM_MEMORY_LIMIT)),
+                new DefaultResourceLoader());
+        FileLoad file = load("orders/f03/2026-11-23.jsonl", "0x3", "ORDERS", FileFormat.JSON, LoadMode.APPEND);
+
+        assertThatThrownBy(() -> warehouse.load(file, csv("{\"order_id\":\"o-9\"}\n")))
+                .isInstanceOf(WarehouseFailure.class)
+                .isNotInstanceOf(WarehouseUnavailable.class)
+                .hasMessageStartingWith("DuckDB could not load factory-uploads/orders/f03/2026-11-23.jsonl into ORDERS:"
+                        + " Out of Memory Error")
+                .hasMessageEndingWith("raise snowhook.warehouse.duckdb.memory-limit");
+        assertThat(query("SELECT count(*) FROM ORDERS")).containsExactly(List.of(0L));
+        assertThat(stagedFiles()).isEmpty();
+    }
+
+    @Test
+    void treatsOnlyAFullSpillFolderAsATransientOutOfMemoryError() {
+        assertThat(DuckDbErrors.classify(
+                        new SQLException("Out of Memory Error: failed to allocate data of size 32.0 MiB"
+                                + " (34.5 MiB/64.0 MiB used)"),
+                        "load"))
+                .isInstanceOf(WarehouseFailure.class)
+                .hasMessageContaining("snowhook.warehouse.duckdb.memory-limit");
+        assertThat(DuckDbErrors.classify(
+                        new SQLException("Out of Memory Error: failed to offload data block of size 256.0 KiB"
+                                + " (9.9 GiB/9.9 GiB used). This limit was set by the 'max_temp_directory_size'"
+                                + " setting."),
+                        "load"))
+                .isInstanceOf(WarehouseUnavailable.class);
+    }
+
+    @Test
+    void refusesAMemoryLimitTooSmallForDuckDbsReaders() {
+        new org.springframework.boot.test.context.runner.ApplicationContextRunner()
+                .withUserConfiguration(BindDuckDbProperties.class)
+                .withPropertyValues("snowhook.warehouse.duckdb.memory-limit=16MB")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("snowhook.warehouse.duckdb.memoryLimitInRange")
+                        .hasMessageContaining("memory-limit must be at least 32MB"));
+        new org.springframework.boot.test.context.runner.ApplicationContextRunner()
+                .withUserConfiguration(BindDuckDbProperties.class)
+                .withPropertyValues("snowhook.warehouse.duckdb.memory-limit=32MB")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.context.properties.EnableConfigurationProperties(DuckDbProperties.class)
+    static class BindDuckDbProperties {}
+
+    /**
+     * This test's warehouse again, now at the default memory limit, and DuckDB on 4 threads whatever the machine's
+     * cores: set by the init script, where an operator would set it.
+     */
+    private DuckDbWarehouse atTheDefaultMemoryLimit() throws IOException {
+        warehouse.destroy();
+        Path init = dir.resolve("init.sql");
+        try (InputStream javasips = getClass().getResourceAsStream("/warehouse/duckdb/javasips.sql")) {
+            Files.writeString(
+                    init, new String(javasips.readAllBytes(), StandardCharsets.UTF_8) + "\nSET threads = 4;\n");
+        }
+        return new DuckDbWarehouse(
+                new DuckDbProperties(
+                        dir.resolve("warehouse.duckdb"),
+                        dir.resolve("stage"),
+                        "file:" + init,
+                        DataSize.parse(DuckDbProperties.DEFAULT_MEMORY_LIMIT)),
+                new DefaultResourceLoader());
     }
 
     @Test
