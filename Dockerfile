@@ -6,7 +6,8 @@
 #
 # The base images are build arguments, so that a mirror or a locally made base needs no edit here
 # (scripts/image.sh builds with Debian bases made by debootstrap): the build stage needs a JDK 17+ and a
-# shell; the runtime stage a JRE 17+, groupadd/useradd and sleep (the Deployment's preStop hook).
+# shell; the runtime stage a JRE 17+ whose dynamic CDS dump works (Java 25 does; Debian's 17.0.15 crashes in
+# it, see scripts/cds.sh), a shell, groupadd/useradd and sleep (the Deployment's preStop hook).
 ARG BUILD_IMAGE=eclipse-temurin:17-jdk
 ARG RUNTIME_IMAGE=eclipse-temurin:25-jre
 
@@ -19,8 +20,9 @@ COPY src/ src/
 # The Maven repository is a build cache, never part of an image layer.
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B package -DskipTests
 # Split the Spring Boot jar into its layers (dependencies change rarely, the application often) so that
-# image layers are reused across releases, and start it with the launcher (no nested-jar unpacking at run time).
-RUN java -Djarmode=tools -jar target/snowhook.jar extract --layers --launcher --destination /workspace/extracted
+# image layers are reused across releases: a thin snowhook.jar whose manifest names lib/*.jar (no nested-jar
+# reading at run time), the layout a Class Data Sharing archive needs (classes from plain jars).
+RUN java -Djarmode=tools -jar target/snowhook.jar extract --layers --destination /workspace/extracted
 
 # --- runtime: a JRE only, no build tools, no shell needed by the application -----------------------------
 # The newest LTS JRE runs the Java 17 bytecode; from Java 24 on, virtual threads no longer pin their
@@ -38,7 +40,6 @@ COPY --from=build /workspace/extracted/dependencies/ ./
 COPY --from=build /workspace/extracted/spring-boot-loader/ ./
 COPY --from=build /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=build /workspace/extracted/application/ ./
-USER 10001:10001
 # Heap sized from the container's memory limit, not the node's; /tmp (an emptyDir in Kubernetes) for the
 # DuckDB and Snowflake drivers' spill files; java.nio opened for the Snowflake driver's Arrow result reader.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp --add-opens=java.base/java.nio=ALL-UNNAMED" \
@@ -48,7 +49,21 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djav
     MANAGEMENT_SERVER_ADDRESS=0.0.0.0 \
     MANAGEMENT_SERVER_PORT=8081 \
     HOME=/tmp
+# Class Data Sharing (Spring Boot's documented way): a training run of this JRE, with the image's settings,
+# stops once the context is refreshed (every bean created, validated, connected; no port opened) and
+# archives the classes it loaded; the ENTRYPOINT maps them from snowhook.jsa instead of loading them again.
+# Only the two credentials (throw-away values of this run, not the image's: it refuses 0.0.0.0 without them)
+# and a throw-away data folder are its own; nothing is left in /tmp or /app/data. The storage account is not
+# contacted before the refresh ends. A JVM that cannot use the archive starts without it, only slower.
+RUN SNOWHOOK_SECURITY_INTAKE_TOKEN=cds-training-run-intake \
+    SNOWHOOK_SECURITY_OPERATOR_TOKEN=cds-training-run-operator \
+    SPRING_DATASOURCE_URL="jdbc:h2:file:/tmp/cds-training/snowhook-ledger;AUTO_SERVER=FALSE" \
+    SNOWHOOK_WAREHOUSE_DUCKDB_PATH=/tmp/cds-training/warehouse.duckdb \
+    SNOWHOOK_WAREHOUSE_DUCKDB_STAGE=/tmp/cds-training/stage \
+    java -XX:ArchiveClassesAtExit=snowhook.jsa -Dspring.context.exit=onRefresh -jar snowhook.jar \
+    && test -s snowhook.jsa && test -z "$(ls -A /app/data)" && find /tmp -mindepth 1 -delete
+USER 10001:10001
 # 8080: the API (POST /events…); 8081: the actuator (health probes, Prometheus), with threads of its own.
 EXPOSE 8080 8081
 VOLUME ["/app/data"]
-ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=snowhook.jsa", "-jar", "snowhook.jar"]

@@ -1,12 +1,12 @@
 // Writes bench/startup.sh's figures into docs/benchmarks.md, replacing only the section between
 // <!-- bench:startup:start --> and <!-- bench:startup:end --> (appended when the markers are absent).
 //
-//   node bench/startup-report.mjs <results.jsonl> <doc> <jar> <baseline jar or ""> <load before> <load after> <java>
+//   node bench/startup-report.mjs <results.jsonl> <doc> <jar> <baseline jar or ""> <load before> <load after> <java> <CDS folder>
 import { readFileSync, writeFileSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 
-const [resultsFile, doc, jar, baseline, loadBefore, loadAfter, javaVersion] = process.argv.slice(2);
+const [resultsFile, doc, jar, baseline, loadBefore, loadAfter, javaVersion, cdsApp] = process.argv.slice(2);
 const START = "<!-- bench:startup:start -->";
 const END = "<!-- bench:startup:end -->";
 
@@ -48,18 +48,24 @@ function largest(path, count) {
     .slice(0, count);
 }
 
-const labels = baseline ? ["new", "baseline"] : ["new"];
+const labels = baseline ? ["jar", "cds", "baseline"] : ["jar", "cds"];
 const f = Object.fromEntries(labels.map((l) => [l, figures(l)]));
 const size = statSync(jar).size;
+const archive = statSync(`${cdsApp}/snowhook.jsa`).size;
+const classes = readFileSync(`${cdsApp}/classes.lst`, "utf8").trim().split("\n").length;
 const now = new Date().toISOString().slice(0, 16).replace("T", " ");
 const machine = `${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 1024 / 1024).toLocaleString("en")} MiB RAM, ${javaVersion}`;
 
 let rows = [
   `| executable jar (\`target/snowhook.jar\`) | **${mb(size)}** (${mib(size)}, ${size.toLocaleString("en")} bytes) |`,
   `| largest libraries in it (stored size) | ${largest(jar, 4).map((l) => `${l.name} ${mb(l.size)}`).join("; ")} |`,
-  `| \`java -jar\` start-up to ready, median of ${f.new.n} (readiness probe 200 on the management port) | **${seconds(f.new.ready)}** (min ${seconds(f.new.readyMin)}, max ${seconds(f.new.readyMax)}; each: ${f.new.all}) |`,
-  `| to the "Started" log line, median | ${seconds(f.new.started)} (Spring Boot's own figure: ${seconds(f.new.spring)}) |`,
-  `| CPU time (user + system, all threads) used until ready, median | ${seconds(f.new.cpu)} |`,
+  `| \`java -jar\` start-up to ready, median of ${f.jar.n} (readiness probe 200 on the management port) | **${seconds(f.jar.ready)}** (min ${seconds(f.jar.readyMin)}, max ${seconds(f.jar.readyMax)}; each: ${f.jar.all}) |`,
+  `| to the "Started" log line, median | ${seconds(f.jar.started)} (Spring Boot's own figure: ${seconds(f.jar.spring)}) |`,
+  `| CPU time (user + system, all threads) used until ready, median | ${seconds(f.jar.cpu)} |`,
+  `| extracted jar + CDS archive (\`scripts/cds.sh\`) start-up to ready, median of ${f.cds.n}, same run | **${seconds(f.cds.ready)}** (min ${seconds(f.cds.readyMin)}, max ${seconds(f.cds.readyMax)}; each: ${f.cds.all}) |`,
+  `| to the "Started" log line, median | ${seconds(f.cds.started)} (Spring Boot's own figure: ${seconds(f.cds.spring)}) |`,
+  `| CPU time until ready, median | ${seconds(f.cds.cpu)} |`,
+  `| CDS archive (\`snowhook.jsa\`) | ${mb(archive)}, ${classes.toLocaleString("en")} classes |`,
 ];
 if (baseline) {
   const b = f.baseline;
@@ -78,11 +84,14 @@ the CPU time is the figure that moves with the code.`
 const section = `${START}
 ## Executable jar and start-up (\`bench/startup.sh\`)
 
-Each start is \`java -jar target/snowhook.jar\` without JVM options on the embedded defaults (H2 ledger,
+Each start is \`java -jar target/snowhook.jar\` without JVM options, or the layout \`scripts/cds.sh\` makes
+(\`java -XX:SharedArchiveFile=target/app/snowhook.jsa -jar target/app/snowhook.jar\`: the jar extracted
+by Spring Boot's tools jarmode and a static Class Data Sharing archive of the classes a training run
+loaded, see the README's Quick start), on the embedded defaults (H2 ledger,
 DuckDB warehouse, Azurite on loopback) in a fresh data folder, so Flyway creates the ledger and DuckDB its
 file every time (the first start of a deployment; later starts only validate). Ready = the first 200 of
 \`GET /actuator/health/readiness\` on the management port, polled every 20 ms, counted from the spawn of
-\`java\`. Starts of the jars alternate${baseline ? " (before, after, before, after…)" : ""}, after one untimed warm-up start each.
+\`java\`. Starts alternate (${baseline ? "before, " : ""}jar, CDS, ${baseline ? "before, " : ""}jar, CDS…), after one untimed warm-up start each.
 Run: ${now} UTC, ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after.
 
 | | |
@@ -98,10 +107,12 @@ Since then: the Azure SDK runs on the JDK's HTTP client (no Netty, 20 MB and its
 the ledger's pool and DuckDB connect through their driver, not \`DriverManager\` (the Snowflake driver is
 not loaded before Snowflake is used); no WebSocket support; DuckDB's native library and the Azure blob
 client load on a second thread while the context is built. The configuration checks are unchanged: every
-bean is still created, validated and connected before the service is ready.${busy}
+bean is still created, validated and connected before the service is ready. The CDS layout changes only
+where the classes come from, not what runs: the same beans, the same checks (a start with
+\`--snowhook.loads.batch.max-files=0\` still exits 1, "APPLICATION FAILED TO START", naming the property).${busy}
 
-Reproduce: \`bench/startup.sh\` (\`RUNS=7\`; \`BASELINE=<older jar>\` times an older jar in the same run); it is
-not part of \`./mvnw verify\`.
+Reproduce: \`flock /work/.bench.lock bench/startup.sh\` (\`RUNS=7\`; \`BASELINE=<older jar>\` times an older
+jar in the same run); it is not part of \`./mvnw verify\`.
 ${END}`;
 
 let text = readFileSync(doc, "utf8");

@@ -162,6 +162,15 @@ class ContainerImageIT {
                 Duration.ofNanos(System.nanoTime() - start).toSeconds());
         assertThat(status(HttpRequest.newBuilder(liveness))).isEqualTo(200);
 
+        // The JVM (PID 1, the exec-form ENTRYPOINT) runs from the CDS archive the image's training run made: the
+        // archive is mapped into its memory (a JVM that could not use it would have left it unmapped).
+        Result mapped =
+                run(Duration.ofMinutes(1), "podman", "exec", name, "grep", "-c", "/app/snowhook.jsa", "/proc/1/maps");
+        assertThat(mapped.exit())
+                .as("/app/snowhook.jsa in /proc/1/maps: %s", mapped.tail())
+                .isZero();
+        assertThat(Integer.parseInt(mapped.output().strip())).isPositive();
+
         // What the preStop hook runs is in the image.
         List<String> preStop = preStopCommand(container);
         List<String> exec = new ArrayList<>(List.of("podman", "exec", name));

@@ -158,7 +158,7 @@ class DockerfileIT {
         assertThat(packaged)
                 .as("the jar the Dockerfile extracts, after mvn package")
                 .isRegularFile();
-        assertThat(extract).contains("extract --layers --launcher");
+        assertThat(extract).contains("extract --layers").doesNotContain("--launcher");
 
         Path extracted = work.resolve("extracted");
         List<String> command = new ArrayList<>(Arrays.asList(extract.substring(0, extract.indexOf("--destination"))
@@ -183,15 +183,23 @@ class DockerfileIT {
             copyTree(layer, app);
         }
 
-        // The ENTRYPOINT, with the image's JVM options, starts snowhook (on loopback here, with credentials).
+        // The ENTRYPOINT, with the image's JVM options, starts snowhook (on loopback here, with credentials): the
+        // extracted thin jar, its manifest naming the libraries beside it. The CDS archive it names is made in the
+        // image by the image's JRE, so this JVM starts without it, as any JVM that cannot use an archive does.
         List<String> entrypoint = jsonArray(runtime().all("ENTRYPOINT").get(0));
-        assertThat(entrypoint).hasSize(2).first().isEqualTo("java");
-        String launcher = entrypoint.get(1);
-        assertThat(app.resolve(launcher.replace('.', '/') + ".class")).isRegularFile();
+        assertThat(entrypoint).first().isEqualTo("java");
+        assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size()))
+                .containsExactly("-jar", "snowhook.jar");
+        assertThat(app.resolve("snowhook.jar")).isRegularFile();
+        assertThat(app.resolve("lib")).isDirectory();
+        assertThat(app.resolve(entrypoint.get(1).substring(entrypoint.get(1).indexOf('=') + 1)))
+                .doesNotExist();
 
         int port = freePort();
         int managementPort = freePort();
-        ProcessBuilder start = new ProcessBuilder(javaExecutable(), launcher).directory(app.toFile());
+        List<String> java = new ArrayList<>(entrypoint);
+        java.set(0, javaExecutable());
+        ProcessBuilder start = new ProcessBuilder(java).directory(app.toFile());
         Map<String, String> env = start.environment();
         env.put("JAVA_TOOL_OPTIONS", envValue("JAVA_TOOL_OPTIONS"));
         env.put("SERVER_ADDRESS", "127.0.0.1");
@@ -218,6 +226,49 @@ class DockerfileIT {
             service.destroy();
             service.waitFor();
         }
+    }
+
+    @Test
+    void runtimeTrainsAClassDataSharingArchiveWithItsOwnSettingsAndStartsFromIt() {
+        List<String> entrypoint = jsonArray(runtime().all("ENTRYPOINT").get(0));
+        assertThat(entrypoint).hasSize(4);
+        Matcher archive = Pattern.compile("-XX:SharedArchiveFile=(\\S+)").matcher(entrypoint.get(1));
+        assertThat(archive.matches()).as(entrypoint.get(1)).isTrue();
+
+        // The training run: the entry point's jar, the image's ENV (set before it), stopped after the refresh,
+        // writing the archive the entry point names; then checking it exists and that it left no data behind.
+        List<String> instructions = runtime().instructions();
+        int training = -1;
+        for (int i = 0; i < instructions.size(); i++) {
+            if (instructions.get(i).startsWith("RUN ") && instructions.get(i).contains("-XX:ArchiveClassesAtExit=")) {
+                training = i;
+            }
+        }
+        assertThat(training)
+                .as("a RUN with -XX:ArchiveClassesAtExit in the runtime stage")
+                .isPositive();
+        String run = instructions.get(training);
+        assertThat(run)
+                .contains("-XX:ArchiveClassesAtExit=" + archive.group(1) + " ")
+                .contains("-Dspring.context.exit=onRefresh")
+                .contains("-jar snowhook.jar")
+                .contains("test -s " + archive.group(1))
+                .contains("test -z \"$(ls -A /app/data)\"")
+                .contains("find /tmp -mindepth 1 -delete");
+        int env = -1;
+        int user = -1;
+        for (int i = 0; i < instructions.size(); i++) {
+            if (instructions.get(i).contains("JAVA_TOOL_OPTIONS=")) {
+                env = i;
+            }
+            if (instructions.get(i).startsWith("USER ")) {
+                user = i;
+            }
+        }
+        assertThat(env)
+                .as("the image's JVM options are set before the training run")
+                .isBetween(0, training);
+        assertThat(user).as("the runtime user is set after it").isGreaterThan(training);
     }
 
     String envValue(String name) {
