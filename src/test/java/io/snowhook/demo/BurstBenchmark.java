@@ -56,7 +56,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Writes its section of {@code --doc} ({@code docs/benchmarks.md}) between its markers.
  *
  * <p>Arguments: {@code --jar target/snowhook.jar --connection-string S --azurite-endpoint URL --data DIR --doc
- * docs/benchmarks.md --rounds 4 --factories 200 --rows 300 --singles 50 --warmup 20 --label TEXT --uptime-before
+ * docs/benchmarks.md --rounds 4 --factories 200 --rows 300 --singles 50 --warmup 200 --label TEXT --uptime-before
  * TEXT}.
  */
 public final class BurstBenchmark {
@@ -120,7 +120,7 @@ public final class BurstBenchmark {
         int singles = Integer.parseInt(LatencyBenchmark.arg(args, "--singles", "50"));
         // single files run first and not counted: after a burst of batches the one-file path is as cold as the
         // batch path is after a burst of single files
-        int warmup = Integer.parseInt(LatencyBenchmark.arg(args, "--warmup", "20"));
+        int warmup = Integer.parseInt(LatencyBenchmark.arg(args, "--warmup", "200"));
         String label = LatencyBenchmark.arg(args, "--label", "main");
         String uptimeBefore = LatencyBenchmark.arg(args, "--uptime-before", LatencyBenchmark.uptime());
 
@@ -647,7 +647,7 @@ public final class BurstBenchmark {
                 oneFile / (download + duckDb),
                 batched / (download + duckDb)));
         s.append(
-                "\nReproduce: `bench/burst.sh` (`ROUNDS=4`, `FACTORIES=200`, `ROWS=300`, `SINGLES=50`, `WARMUP=20`); it is not"
+                "\nReproduce: `bench/burst.sh` (`ROUNDS=4`, `FACTORIES=200`, `ROWS=300`, `SINGLES=50`, `WARMUP=200`); it is not"
                         + " part of `./mvnw verify`.\n");
         s.append(END).append('\n');
         return s.toString();
