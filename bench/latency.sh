@@ -5,7 +5,7 @@
 # finishedAt) and where the milliseconds go (the snowhook.load.phase timers) into docs/benchmarks.md, its own
 # section between <!-- bench:latency:… --> markers. Not part of ./mvnw verify.
 #
-#   bench/latency.sh                       100 files of 100 rows after 10 warm-up files
+#   bench/latency.sh                       100 files of 100 rows after 200 warm-up files (a running service is warm)
 #   FILES=200 ROWS=1000 bench/latency.sh
 #   SNOWHOOK_ARGS='--snowhook.loads.poll-interval=5s' bench/latency.sh   any extra snowhook option
 #   CHANGES='per-phase timers' bench/latency.sh   names uncommitted changes in the figures' build label
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 FILES=${FILES:-100}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-200}
 ROWS=${ROWS:-100}
 DATA="$ROOT/data/bench-latency"
 trap 'stop_children' EXIT

@@ -72,7 +72,7 @@ public final class LatencyBenchmark {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         int files = Integer.parseInt(arg(args, "--files", "100"));
-        int warmup = Integer.parseInt(arg(args, "--warmup", "10"));
+        int warmup = Integer.parseInt(arg(args, "--warmup", "200"));
         int rows = Integer.parseInt(arg(args, "--rows", "100"));
         URI snowhook = URI.create(arg(args, "--snowhook", "http://127.0.0.1:8080"));
         URI management = URI.create(arg(args, "--management", "http://127.0.0.1:8081"));
@@ -562,7 +562,7 @@ public final class LatencyBenchmark {
             s.append(row(
                     parts[i], floors.stream().mapToDouble(f -> f[part]).sorted().toArray(), false));
         }
-        s.append("\nReproduce: `bench/latency.sh` (`FILES=100`, `WARMUP=10`, `ROWS=100`); it is not part of"
+        s.append("\nReproduce: `bench/latency.sh` (`FILES=100`, `WARMUP=200`, `ROWS=100`); it is not part of"
                 + " `./mvnw verify`.\n");
         s.append(END).append('\n');
         return s.toString();
