@@ -14,7 +14,8 @@
 #   bench/intake.sh --ledger postgres     PostgreSQL at 127.0.0.1:5432/test, a scratch schema dropped after
 #   bench/intake.sh --profile             also one JFR-profiled run of snowhook, summarised in data/bench-intake-*/
 #   DURATION=15s CONNECTIONS=64 THREADS=2 ROUNDS=2 JAVA_FLAGS=-Xmx1g bench/intake.sh
-#   SKIP_BUILD=1 (use target/snowhook.jar as it is), EXTRA_ARGS="--snowhook.loads.workers=0" (snowhook options)
+#   SKIP_BUILD=1 (use target/snowhook.jar as it is), EXTRA_ARGS="--snowhook.loads.workers=0" (snowhook options;
+#   with no workers nothing is drained between runs: intake alone)
 #
 # Not part of ./mvnw verify. Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
@@ -142,7 +143,7 @@ run() {
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 10s --latency -s "$HERE/argo-events.lua" "$url" \
     >"$DATA/results/$label.txt" 2>&1 || die "wrk failed; see $DATA/results/$label.txt"
   local cpu_run=$(($(cpu_ms "$pid") - cpu_before))
-  if [ "$pid" = "$A_PID" ]; then
+  if [ "$pid" = "$A_PID" ] && [[ "${EXTRA_ARGS:-}" != *"--snowhook.loads.workers=0"* ]]; then
     drained=$(drain)
   fi
   local cpu_all=$(($(cpu_ms "$pid") - cpu_before)) azurite=$(($(cpu_ms "$AZURITE_PID") - azurite_before))

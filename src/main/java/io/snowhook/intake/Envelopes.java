@@ -139,9 +139,11 @@ class Envelopes {
         }
     }
 
+    /** Whether {@link #WHITESPACE} ({@code \\s}: space, tab, line feed, vertical tab, form feed, return) occurs. */
     private static boolean hasWhitespace(String text) {
         for (int i = 0; i < text.length(); i++) {
-            if (Character.isWhitespace(text.charAt(i))) {
+            char c = text.charAt(i);
+            if (c == ' ' || (c >= '\t' && c <= '\r')) {
                 return true;
             }
         }

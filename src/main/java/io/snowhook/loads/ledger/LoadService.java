@@ -1,5 +1,7 @@
 package io.snowhook.loads.ledger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.snowhook.blob.BlobId;
 import io.snowhook.blob.BlobUrl;
 import io.snowhook.blob.InvalidBlobUrl;
@@ -28,6 +30,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -46,12 +50,22 @@ import org.springframework.transaction.support.TransactionTemplate;
  * table without failing the transaction.
  */
 @Service
-public class LoadService {
+public class LoadService implements DisposableBean {
 
     /** The reason recorded for a blob whose name matches no configured route. */
     public static final String NO_ROUTE_REASON = "no route for blob name";
 
     private static final int STATS_MINUTES = 60;
+
+    /**
+     * Threads committing events: two, so that one builds its transaction while the other commits (H2 writes
+     * one chunk per commit under a lock of the whole store; PostgreSQL flushes concurrent commits together).
+     * Each holds a ledger connection only while it commits.
+     */
+    private static final int COMMITTERS = 2;
+
+    /** Requests one commit acknowledges at most: as many as intake's 64 connections of the benchmark. */
+    private static final int MAX_REQUESTS_PER_COMMIT = 64;
 
     private static final Logger log = LoggerFactory.getLogger(LoadService.class);
 
@@ -60,14 +74,24 @@ public class LoadService {
     private final StorageAccounts accounts;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transaction;
+    private final GroupCommit<List<IncomingBlob>, List<Recorded>> commits;
 
     LoadService(
             LoadStore store,
             Router router,
             StorageAccounts accounts,
             ApplicationEventPublisher events,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions,
+            ObjectProvider<MeterRegistry> registry) {
         this.transaction = new TransactionTemplate(transactions);
+        this.commits = new GroupCommit<>(
+                "events",
+                transaction,
+                this::recordEvents,
+                this::afterCommit,
+                COMMITTERS,
+                MAX_REQUESTS_PER_COMMIT,
+                registry.getIfAvailable(SimpleMeterRegistry::new));
         this.store = store;
         this.router = router;
         this.accounts = accounts;
@@ -82,40 +106,80 @@ public class LoadService {
      * {@code QUEUED}. Each blob takes at most two statements: one insert that resolves duplicates by the
      * ledger's unique constraints (or, for a duplicate, the read of the existing load) and, for a queued
      * version, one supersede update after the commit.
+     *
+     * <p>Concurrent requests share commits ({@link GroupCommit}): up to {@value #MAX_REQUESTS_PER_COMMIT} of
+     * them in one transaction, each answered after that commit; a shared transaction that fails is redone
+     * request by request, so one request's failure is its own.
      */
     @Transactional(propagation = Propagation.NOT_SUPPORTED)
     public List<Load> submit(List<IncomingBlob> blobs) {
-        List<Recorded> inserted = Objects.requireNonNull(transaction.execute(
-                tx -> blobs.stream().map(b -> record(b, LoadOrigin.EVENT, null)).toList()));
-        List<Load> recorded = inserted.stream().map(Recorded::load).toList();
-        // After the commit, so that of two requests recording versions of one blob concurrently, the pass of
-        // the later commit sees both and the older queued version is superseded. One pass per blob.
-        Map<BlobId, Map<UUID, String>> superseded = new HashMap<>();
-        for (Recorded r : inserted) {
-            Load load = r.load();
-            // a duplicate's versions were compared when it was first recorded
-            if (r.isNew() && load.status() == LoadStatus.QUEUED && load.sequencer() != null) {
-                superseded.computeIfAbsent(
-                        new BlobId(load.account(), load.container(), load.blob()), this::supersedeOlderVersions);
-            }
-        }
-        List<Load> loads = recorded.stream()
-                .map(load -> {
-                    String reason = superseded
-                            .getOrDefault(new BlobId(load.account(), load.container(), load.blob()), Map.of())
-                            .get(load.id());
-                    return reason == null || load.status() != LoadStatus.QUEUED
-                            ? load
-                            : load.settled(LoadStatus.SUPERSEDED, reason, LoadRows.now());
-                })
+        return commits.submit(blobs).stream()
+                .map(LoadService::logged)
+                .map(Recorded::load)
                 .toList();
-        int queued = (int)
-                loads.stream().filter(l -> l.status() == LoadStatus.QUEUED).count();
+    }
+
+    /** One request's events, recorded inside a transaction the group commit may share with other requests. */
+    private List<Recorded> recordEvents(List<IncomingBlob> blobs) {
+        return blobs.stream().map(b -> record(b, LoadOrigin.EVENT, null)).toList();
+    }
+
+    /**
+     * After the commit of a group of requests: supersedes older queued versions of their blobs (one pass per
+     * blob) and wakes this process's workers. After the commit, so that of two requests recording versions of
+     * one blob concurrently, the pass of the later commit sees both and the older queued version is superseded.
+     */
+    private List<List<Recorded>> afterCommit(List<List<Recorded>> requests) {
+        Map<BlobId, Map<UUID, String>> superseded = new HashMap<>();
+        try {
+            transaction.executeWithoutResult(tx -> {
+                for (List<Recorded> request : requests) {
+                    for (Recorded r : request) {
+                        Load load = r.load();
+                        // a duplicate's versions were compared when it was first recorded
+                        if (r.isNew() && load.status() == LoadStatus.QUEUED && load.sequencer() != null) {
+                            superseded.computeIfAbsent(
+                                    new BlobId(load.account(), load.container(), load.blob()),
+                                    this::supersedeOlderVersions);
+                        }
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            // the events are committed: a worker's conditional read still settles an older version it claims
+            log.warn("older versions of {} requests' blobs not superseded: {}", requests.size(), e.toString());
+            superseded.clear();
+        }
+        int queued = 0;
+        List<List<Recorded>> answered = new ArrayList<>(requests.size());
+        for (List<Recorded> request : requests) {
+            List<Recorded> loads = new ArrayList<>(request.size());
+            for (Recorded r : request) {
+                Load load = r.load();
+                String reason = superseded
+                        .getOrDefault(new BlobId(load.account(), load.container(), load.blob()), Map.of())
+                        .get(load.id());
+                if (reason != null && load.status() == LoadStatus.QUEUED) {
+                    load = load.settled(LoadStatus.SUPERSEDED, reason, LoadRows.now());
+                }
+                if (load.status() == LoadStatus.QUEUED) {
+                    queued++;
+                }
+                loads.add(new Recorded(load, r.isNew(), r.incoming()));
+            }
+            answered.add(loads);
+        }
         if (queued > 0) {
             // committed already: workers of this process may start on them at once
             events.publishEvent(new LoadsQueued(queued));
         }
-        return loads;
+        return answered;
+    }
+
+    /** Commits what intake still has waiting, then stops the committers. */
+    @Override
+    public void destroy() {
+        commits.close();
     }
 
     /**
@@ -126,7 +190,7 @@ public class LoadService {
      */
     @Transactional(propagation = Propagation.NOT_SUPPORTED)
     public Load recordSwept(IncomingBlob blob, UUID sweepId) {
-        Load load = record(blob, LoadOrigin.SWEEP, sweepId).load();
+        Load load = logged(record(blob, LoadOrigin.SWEEP, sweepId)).load();
         if (load.status() == LoadStatus.QUEUED) {
             events.publishEvent(new LoadsQueued(1));
         }
@@ -353,7 +417,7 @@ public class LoadService {
      * one read of the existing load).
      */
     /** A recorded load, and whether this call inserted it (else it is the load of an earlier delivery). */
-    private record Recorded(Load load, boolean isNew) {}
+    private record Recorded(Load load, boolean isNew, IncomingBlob incoming) {}
 
     private Recorded record(IncomingBlob in, LoadOrigin origin, @Nullable UUID sweepId) {
         Instant now = LoadRows.now();
@@ -381,19 +445,32 @@ public class LoadService {
             Load known = store.findRecorded(in.eventId(), versionKey)
                     .orElseThrow(() -> new IllegalStateException("load of event " + in.eventId() + " of blob "
                             + in.blobName() + " neither inserted nor found"));
+            return new Recorded(known, false, in);
+        }
+        Load load = recorded.get().status() == planned.status()
+                ? planned
+                : planned.settled(recorded.get().status(), recorded.get().reason(), now);
+        return new Recorded(load, true, in);
+    }
+
+    /**
+     * Logs a recorded load once its transaction committed — on the caller's thread, not in the group commit's
+     * transaction, which a slow log write would hold up for every request of the group.
+     */
+    private static Recorded logged(Recorded r) {
+        Load load = r.load();
+        if (!r.isNew()) {
+            IncomingBlob in = r.incoming();
             log.info(
                     "load {} already records blob {}/{}/{} eTag {} (event {})",
-                    known.id(),
+                    load.id(),
                     in.account(),
                     in.container(),
                     in.blobName(),
                     in.etag(),
                     in.eventId());
-            return new Recorded(known, false);
+            return r;
         }
-        Load load = recorded.get().status() == planned.status()
-                ? planned
-                : planned.settled(recorded.get().status(), recorded.get().reason(), now);
         log.info(
                 "load {} recorded {} for blob {}/{}/{} eTag {} sequencer {}{}",
                 load.id(),
@@ -404,7 +481,7 @@ public class LoadService {
                 load.etag(),
                 load.sequencer(),
                 load.reason() == null ? "" : " (" + load.reason() + ")");
-        return new Recorded(load, true);
+        return r;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
@@ -44,6 +45,7 @@ class LoadStore {
 
     private final JdbcClient jdbc;
     private final boolean postgres;
+    private final Map<Integer, String> recordStatements = new ConcurrentHashMap<>();
 
     LoadStore(JdbcClient jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
@@ -95,35 +97,13 @@ class LoadStore {
      */
     Optional<Recorded> record(NewLoad row) {
         Load l = row.load();
-        String status;
-        String reason;
-        String finished;
         boolean versioned = l.status() == LoadStatus.QUEUED && (l.sequencer() != null || isSwept(l));
-        if (versioned) {
-            String newer = newerVersion(l);
-            status = "CASE WHEN EXISTS (SELECT 1 FROM loads n WHERE " + newer + ") THEN 'SUPERSEDED' ELSE 'QUEUED' END";
-            reason =
-                    "(SELECT " + SUPERSEDED_BY + " FROM loads n WHERE " + newer + " ORDER BY n.sequencer DESC LIMIT 1)";
-            finished = "CASE WHEN EXISTS (SELECT 1 FROM loads n WHERE " + newer + ") THEN :now END";
-        } else {
-            status = ":status";
-            reason = ":reason";
-            finished = ":finishedAt";
-        }
-        String values =
-                VALUES.replace(":status", status).replace(":reason", reason).replace(":finishedAt", finished);
-        String sql;
-        if (postgres) {
-            // ON CONFLICT DO NOTHING: a duplicate (or a concurrent insert of one) is no error, so the request's
-            // transaction goes on without a savepoint
-            sql = "INSERT INTO loads (" + INSERT_COLUMNS + ") VALUES (" + values + ")"
-                    + " ON CONFLICT DO NOTHING RETURNING status, reason";
-        } else {
-            // H2 has no ON CONFLICT outside its PostgreSQL mode: insert only when neither key is taken, and
-            // read the inserted row from the same statement (a data change delta table)
-            sql = "SELECT status, reason FROM FINAL TABLE (INSERT INTO loads (" + INSERT_COLUMNS + ") SELECT " + values
-                    + " FROM (VALUES (1)) one WHERE " + notRecorded(row) + ")";
-        }
+        int shape = (versioned ? 1 : 0)
+                | (l.sequencer() != null ? 2 : 0)
+                | (l.eventId() != null ? 4 : 0)
+                | (row.versionKey() != null ? 8 : 0);
+        // the same few statements over and over: built once each
+        String sql = recordStatements.computeIfAbsent(shape, s -> recordStatement(row, versioned));
         JdbcClient.StatementSpec statement = jdbc.sql(sql).params(values(row));
         if (versioned) {
             statement = statement.param("now", LoadRows.timestamp(l.receivedAt()));
@@ -141,6 +121,37 @@ class LoadStore {
             // H2: another transaction inserted the same event or version after this statement's check
             return Optional.empty();
         }
+    }
+
+    /** The statement of {@link #record} for a row of this shape. */
+    private String recordStatement(NewLoad row, boolean versioned) {
+        Load l = row.load();
+        String status;
+        String reason;
+        String finished;
+        if (versioned) {
+            String newer = newerVersion(l);
+            status = "CASE WHEN EXISTS (SELECT 1 FROM loads n WHERE " + newer + ") THEN 'SUPERSEDED' ELSE 'QUEUED' END";
+            reason =
+                    "(SELECT " + SUPERSEDED_BY + " FROM loads n WHERE " + newer + " ORDER BY n.sequencer DESC LIMIT 1)";
+            finished = "CASE WHEN EXISTS (SELECT 1 FROM loads n WHERE " + newer + ") THEN :now END";
+        } else {
+            status = ":status";
+            reason = ":reason";
+            finished = ":finishedAt";
+        }
+        String values =
+                VALUES.replace(":status", status).replace(":reason", reason).replace(":finishedAt", finished);
+        if (postgres) {
+            // ON CONFLICT DO NOTHING: a duplicate (or a concurrent insert of one) is no error, so the request's
+            // transaction goes on without a savepoint
+            return "INSERT INTO loads (" + INSERT_COLUMNS + ") VALUES (" + values + ")"
+                    + " ON CONFLICT DO NOTHING RETURNING status, reason";
+        }
+        // H2 has no ON CONFLICT outside its PostgreSQL mode: insert only when neither key is taken, and read the
+        // inserted row from the same statement (a data change delta table)
+        return "SELECT status, reason FROM FINAL TABLE (INSERT INTO loads (" + INSERT_COLUMNS + ") SELECT " + values
+                + " FROM (VALUES (1)) one WHERE " + notRecorded(row) + ")";
     }
 
     /**
