@@ -121,6 +121,11 @@ final class GroupCommit<I, O> implements AutoCloseable {
         }
     }
 
+    /** How many units wait for a committer. */
+    int waiting() {
+        return waiting.size();
+    }
+
     /** Commits what is waiting, then stops the committers; later units run on their callers' threads. */
     @Override
     public void close() {

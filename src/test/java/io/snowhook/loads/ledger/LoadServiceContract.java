@@ -241,6 +241,45 @@ abstract class LoadServiceContract {
         assertThat(submit(event(good, "0x1", SEQ_1)).status()).isEqualTo(LoadStatus.QUEUED);
     }
 
+    /** Concurrent requests share commits; one the database refuses fails alone, the others are recorded. */
+    @Test
+    void failsOnlyTheRefusedRequestAmongConcurrentOnes() throws Exception {
+        String prefix = "orders/refused-" + UUID.randomUUID();
+        jdbc.sql("ALTER TABLE loads ADD CONSTRAINT loads_test_refused CHECK (blob_name NOT LIKE '" + prefix + "%')")
+                .update();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<String> good = new ArrayList<>();
+            List<Future<List<Load>>> answers = new ArrayList<>();
+            Future<List<Load>> refused = null;
+            for (int i = 0; i < 32; i++) {
+                String blob = i == 13 ? prefix + ".csv" : uniqueOrders();
+                List<IncomingBlob> request = List.of(event(blob, "0x" + i, SEQ_1));
+                Future<List<Load>> answer = pool.submit(() -> loads.submit(request));
+                if (i == 13) {
+                    refused = answer;
+                } else {
+                    good.add(blob);
+                    answers.add(answer);
+                }
+            }
+            for (Future<List<Load>> answer : answers) {
+                assertThat(answer.get(30, TimeUnit.SECONDS))
+                        .extracting(Load::status)
+                        .containsExactly(LoadStatus.QUEUED);
+            }
+            Future<List<Load>> theRefused = refused;
+            assertThatThrownBy(() -> theRefused.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(DataIntegrityViolationException.class);
+            for (String blob : good) {
+                assertThat(countOf(blob)).as(blob).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+            jdbc.sql("ALTER TABLE loads DROP CONSTRAINT loads_test_refused").update();
+        }
+    }
+
     @Test
     void acceptsTheAccountsPublicAzureHost() {
         String blob = uniqueOrders();
