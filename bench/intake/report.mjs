@@ -13,7 +13,8 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+const fmt = (n, d = 0) =>
+  n == null || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 const uptime = fs.existsSync(path.join(args.results, "uptime.txt"))
   ? fs.readFileSync(path.join(args.results, "uptime.txt"), "utf8").trim().split("\n")
   : [];

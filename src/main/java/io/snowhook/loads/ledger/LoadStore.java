@@ -52,6 +52,11 @@ class LoadStore {
         this.postgres = LoadRows.isPostgres(dataSource);
     }
 
+    /** Whether the ledger is PostgreSQL (else H2). */
+    boolean postgres() {
+        return postgres;
+    }
+
     /** A load to insert, with the columns the {@link Load} record does not carry. */
     record NewLoad(
             Load load,
