@@ -58,6 +58,12 @@ class CrashRecoveryTest {
     static final Duration PATIENCE = Duration.ofMinutes(3);
     static final int POSTERS = 8;
     static final int ACKNOWLEDGED_BEFORE_KILL = 200;
+    /**
+     * Rows per file of the mid-batch kill: enough that staging the batch outlasts the few hundred milliseconds
+     * between the worker's start (with the context) and the test seeing the service ready (30 files of 10,000
+     * rows were staged and loaded in 1 s on an idle machine, before the test looked).
+     */
+    static final int BATCH_ROWS = 40_000;
 
     final AzuriteServer azurite = AzuriteServer.shared();
     final HttpClient http = HttpClient.newBuilder()
@@ -137,9 +143,9 @@ class CrashRecoveryTest {
         try (Service intake = Service.start(dir, azurite, "intake", ledger, 0)) {
             for (int i = 1; i <= batch; i++) {
                 String name = "orders/batch-" + run + "/f" + i + ".csv";
-                byte[] csv = orders("b" + run + "-" + i, 10_000);
+                byte[] csv = orders("b" + run + "-" + i, BATCH_ROWS);
                 String etag = azurite.upload(CONTAINER, name, csv);
-                files.put(name, 10_000);
+                files.put(name, BATCH_ROWS);
                 ids.add(post(
                         intake,
                         ArgoEvents.blobCreated(
@@ -488,7 +494,7 @@ class CrashRecoveryTest {
         }
 
         private void awaitHealth(HttpClient client) {
-            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).until(() -> {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("snowhook exited: " + tail());
                 }
