@@ -53,11 +53,15 @@ class LoadWorkers implements SmartLifecycle {
     private final BlobSource blobs;
     private final String instance;
     private final LoadQueue.Batching batching;
+    private final LoadMetrics metrics;
     /** Loads running now, by id, with the worker that holds each. */
     private final Map<UUID, String> running = new ConcurrentHashMap<>();
 
     private final Object signal = new Object();
     private long wakeUps;
+    /** {@link System#nanoTime()} of the latest wake-up, for the {@code wake-up} phase. */
+    private long wokenAt;
+
     private volatile boolean claiming;
     private volatile boolean started;
     private ExecutorService pool;
@@ -70,11 +74,13 @@ class LoadWorkers implements SmartLifecycle {
             Outages outages,
             Warehouse warehouse,
             BlobSource blobs,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            LoadMetrics metrics) {
         Gauge.builder("snowhook.loads.queue.limit", properties, LoadsProperties::maxQueued)
                 .description("The backlog the ledger is sized for (snowhook.loads.max-queued): an alert threshold,"
                         + " never a refusal")
                 .register(meters);
+        this.metrics = metrics;
         this.outages = outages;
         this.warehouse = warehouse;
         this.blobs = blobs;
@@ -141,29 +147,39 @@ class LoadWorkers implements SmartLifecycle {
     void wake() {
         synchronized (signal) {
             wakeUps++;
+            wokenAt = System.nanoTime();
             signal.notifyAll();
         }
     }
 
     private void work(String id) {
+        // when loads were last queued, if that woke this worker or kept it from waiting (0: the poll interval ran out)
+        long woken = 0;
         while (claiming) {
             long seen = wakeUpsSeen();
             if (outages.isDown(Outages.WAREHOUSE)) {
                 // every load needs the warehouse: they wait in the queue until a probe finds it again
-                awaitWork(seen);
+                woken = awaitWork(seen);
                 continue;
             }
             LoadQueue.Claimed claimed;
+            long claimStart = System.nanoTime();
             try {
                 claimed = queue.claim(id, properties.lease(), outages.accountsDown(), batching);
             } catch (RuntimeException e) {
                 log.warn("worker {} cannot claim loads from the ledger: {}", id, e.getMessage());
-                awaitWork(seen);
+                woken = awaitWork(seen);
                 continue;
             }
             if (claimed.isEmpty()) {
-                awaitWork(seen);
+                woken = awaitWork(seen);
                 continue;
+            }
+            String table = claimed.loads().get(0).table();
+            metrics.phase(table, LoadMetrics.Phase.CLAIM, System.nanoTime() - claimStart);
+            if (woken != 0) {
+                metrics.phase(table, LoadMetrics.Phase.WAKE_UP, claimStart - woken);
+                woken = 0;
             }
             claimed.loads().forEach(load -> running.put(load.id(), id));
             try {
@@ -192,7 +208,13 @@ class LoadWorkers implements SmartLifecycle {
         }
     }
 
-    private void awaitWork(long seen) {
+    /**
+     * Waits for loads queued in this process (or the poll interval) unless some were queued since {@code seen}.
+     *
+     * @return when loads were last queued ({@link System#nanoTime()}) if that ended or skipped the wait, 0 when the
+     *     poll interval ended it
+     */
+    private long awaitWork(long seen) {
         synchronized (signal) {
             if (claiming && wakeUps == seen) {
                 try {
@@ -202,6 +224,8 @@ class LoadWorkers implements SmartLifecycle {
                     claiming = false;
                 }
             }
+            // loads queued since seen, while this worker waited or before it could: the time counts from then
+            return wakeUps != seen ? wokenAt : 0;
         }
     }
 
