@@ -120,10 +120,15 @@ class LoadWorkers implements SmartLifecycle {
         log.info("{} load workers started as {}", workers, instance);
     }
 
-    /** Wakes idle workers: loads were queued in this process. */
+    /**
+     * Wakes as many idle workers as loads were queued in this process (at most all of them). Waking every idle worker
+     * for one load made the others claim in vain: on H2 they queue behind each other for the claim, and their empty
+     * claims competed with the one that got the load for the cores while it read and inserted the file (the
+     * single-file latency, docs/benchmarks.md). A worker that is busy meanwhile claims again before it waits anyway.
+     */
     @EventListener
     void onLoadsQueued(LoadsQueued queued) {
-        wake();
+        wake(Math.max(1, queued.count()));
     }
 
     /** Wakes idle workers: a dependency that was known down answers again. */
@@ -144,11 +149,26 @@ class LoadWorkers implements SmartLifecycle {
         }
     }
 
+    /** Wakes every idle worker. */
     void wake() {
+        wake(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Wakes up to {@code workers} idle workers; a worker between its claim and its wait does not wait then (it sees
+     * the count of wake-ups change), so no load queued now waits for the poll interval.
+     */
+    private void wake(int workers) {
         synchronized (signal) {
             wakeUps++;
             wokenAt = System.nanoTime();
-            signal.notifyAll();
+            if (workers >= properties.workers()) {
+                signal.notifyAll();
+            } else {
+                for (int i = 0; i < workers; i++) {
+                    signal.notify();
+                }
+            }
         }
     }
 

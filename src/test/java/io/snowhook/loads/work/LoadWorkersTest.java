@@ -112,6 +112,19 @@ class LoadWorkersTest {
     }
 
     @Test
+    void wakesAWorkerForEachLoadQueuedOnItsOwn() {
+        // one event at a time: each wakes one idle worker, and none waits for the ten-minute poll
+        List<Load> queued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queued.add(loads.submit(List.of(uploaded(i + 1))).get(0));
+        }
+
+        for (Load load : queued) {
+            assertThat(awaitFinal(load).status()).isEqualTo(LoadStatus.LOADED);
+        }
+    }
+
+    @Test
     void timesTheWakeUpAndTheClaimOfALoad() {
         long claims = phaseCount("claim");
         long wakeUps = phaseCount("wake-up");
