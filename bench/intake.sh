@@ -185,6 +185,11 @@ if [ "$PROFILE" = 1 ]; then
 fi
 
 STATUSES=$(curl -s -H "Authorization: Bearer $OPERATOR_TOKEN" "$A_URL/loads/summary" || echo '{}')
+# requests acknowledged per ledger commit (the group commit's summary), over the whole run, warm-up included
+COMMIT_GROUPS=$(curl -s -H "Authorization: Bearer $OPERATOR_TOKEN" "$SNOWHOOK_MANAGEMENT_URL/actuator/prometheus" \
+  | awk '/^snowhook_ledger_commit_group_requests_count/ { n = $2 } /^snowhook_ledger_commit_group_requests_sum/ { s = $2 }
+         /^snowhook_ledger_commit_group_requests_max/ { m = $2 }
+         END { if (n > 0) printf "%.1f on average over %d commits (largest in the last minutes: %d)", s / n, n, m }')
 JAVA_VERSION=$( (java -version 2>&1 || true) | sed -n '1s/"//gp')
 WRK_VERSION=$( (wrk -v 2>&1 || true) | awk 'NR == 1 { print $2 }')
 CPU_MODEL=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -192,5 +197,5 @@ MACHINE="$(nproc) CPUs ($CPU_MODEL), $(awk '/^MemTotal/ { print int($2 / 1024) }
 node "$HERE/report.mjs" \
   --results "$DATA/results" --rounds "$ROUNDS" --ledger "$LEDGER" --ledger-desc "$LEDGER_DESC" \
   --started "$START UTC" --machine "$MACHINE" --duration "$DURATION" --connections "$CONNECTIONS" \
-  --threads "$THREADS" --java-flags "$JAVA_FLAGS" --statuses "$STATUSES" \
+  --threads "$THREADS" --java-flags "$JAVA_FLAGS" --statuses "$STATUSES" --commit-groups "${COMMIT_GROUPS:-}" \
   --doc "$([ "$NO_DOC" = 1 ] && echo "" || echo "$ROOT/docs/benchmarks.md")"

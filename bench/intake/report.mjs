@@ -13,7 +13,8 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const fmt = (n, d = 0) => n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+const fmt = (n, d = 0) =>
+  n == null || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 const uptime = fs.existsSync(path.join(args.results, "uptime.txt"))
   ? fs.readFileSync(path.join(args.results, "uptime.txt"), "utf8").trim().split("\n")
   : [];
@@ -62,6 +63,7 @@ Run: ${args.started}; ${args.machine}. The machine is shared with other builds a
 | CPU per request, median (ms of process CPU time) | snowhook ${fmt(median(a.map((r) => r.cpu_ms_per_request)), 2)} during the run, ${fmt(median(a.map((r) => r.cpu_ms_per_request_with_loads)), 2)} with its load until the workers drained the queue (Azurite ${fmt(median(a.map((r) => r.azurite_cpu_ms_per_request)), 2)}); bare endpoint ${fmt(median(b.map((r) => r.cpu_ms_per_request)), 2)} |
 | workers draining each A run's loads after it (s) | ${a.map((r) => fmt(r.drain_s, 1)).join(", ")} |
 | snowhook's loads at the end | ${statuses} |
+| requests acknowledged per ledger commit (group commit) | ${args["commit-groups"] || "(unavailable)"} |
 
 | run | req/s | p50 ms | p99 ms | max ms | requests | non-2xx | socket errors | CPU ms/request | load average before |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---|

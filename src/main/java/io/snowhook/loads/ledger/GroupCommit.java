@@ -46,7 +46,7 @@ final class GroupCommit<I, O> implements AutoCloseable {
     private static final Duration IDLE_CHECK = Duration.ofMillis(100);
 
     private final TransactionOperations transaction;
-    private final Function<I, O> unit;
+    private final Function<List<I>, List<O>> units;
     private final UnaryOperator<List<O>> afterCommit;
     private final int maxUnits;
     private final BlockingQueue<Pending<I, O>> waiting = new LinkedBlockingQueue<>();
@@ -55,14 +55,15 @@ final class GroupCommit<I, O> implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param unit runs inside the transaction
+     * @param units runs the units of a group (in the order their callers came) inside one transaction and
+     *     returns one output per unit, in order
      * @param afterCommit runs after the commit on the outputs of the whole group, in order, and returns what the
      *     callers get (same size); it must not throw for what the commit already settled
      */
     GroupCommit(
             String name,
             TransactionOperations transaction,
-            Function<I, O> unit,
+            Function<List<I>, List<O>> units,
             UnaryOperator<List<O>> afterCommit,
             int committers,
             int maxUnits,
@@ -71,7 +72,7 @@ final class GroupCommit<I, O> implements AutoCloseable {
             throw new IllegalArgumentException("a group commit needs at least one committer and one unit per group");
         }
         this.transaction = transaction;
-        this.unit = unit;
+        this.units = units;
         this.afterCommit = afterCommit;
         this.maxUnits = maxUnits;
         this.groupSizes = DistributionSummary.builder("snowhook.ledger.commit.group")
@@ -170,8 +171,9 @@ final class GroupCommit<I, O> implements AutoCloseable {
     private void commit(List<Pending<I, O>> group) {
         List<O> outputs;
         try {
-            outputs = Objects.requireNonNull(transaction.execute(
-                    status -> group.stream().map(p -> unit.apply(p.input())).toList()));
+            List<I> inputs = new ArrayList<>(group.size());
+            group.forEach(p -> inputs.add(p.input()));
+            outputs = Objects.requireNonNull(transaction.execute(status -> units.apply(inputs)));
         } catch (RuntimeException | Error failed) {
             if (group.size() == 1) {
                 group.get(0).result().completeExceptionally(failed);
@@ -187,9 +189,9 @@ final class GroupCommit<I, O> implements AutoCloseable {
 
     private void runAlone(Pending<I, O> pending) {
         try {
-            O output = transaction.execute(status -> unit.apply(pending.input()));
+            List<O> output = transaction.execute(status -> units.apply(List.of(pending.input())));
             groupSizes.record(1);
-            complete(List.of(pending), List.of(Objects.requireNonNull(output)));
+            complete(List.of(pending), Objects.requireNonNull(output));
         } catch (RuntimeException | Error failed) {
             pending.result().completeExceptionally(failed);
         }

@@ -1,10 +1,13 @@
 package io.snowhook.loads.ledger;
 
+import io.snowhook.blob.BlobId;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,7 +18,11 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -43,13 +50,35 @@ class LoadStore {
             "'a newer version of the blob is known: eTag ' || COALESCE(n.etag, 'null')"
                     + " || ', sequencer ' || n.sequencer || ' (load ' || CAST(n.id AS VARCHAR(36)) || ')'";
 
+    /** The newest version of the blob {@code :account/:container/:blob}: a subquery of {@code %s} of it. */
+    private static final String NEWEST_VERSION =
+            "(SELECT %s FROM loads n WHERE n.account = :account AND n.container = :container AND n.blob_name = :blob"
+                    + " AND n.status <> 'SKIPPED' AND n.sequencer IS NOT NULL ORDER BY n.sequencer DESC LIMIT 1)";
+
+    /** Supersedes the still-queued versions of one blob older than its newest known version. */
+    private static final String SUPERSEDE_OLDER_VERSIONS =
+            "UPDATE loads SET status = 'SUPERSEDED', finished_at = :now, reason = "
+                    + NEWEST_VERSION.formatted(SUPERSEDED_BY)
+                    + " WHERE account = :account AND container = :container AND blob_name = :blob AND status = 'QUEUED'"
+                    + " AND ((sequencer IS NOT NULL AND sequencer < " + NEWEST_VERSION.formatted("n.sequencer") + ")"
+                    + " OR (origin = 'SWEEP' AND sequencer IS NULL AND event_time < "
+                    + NEWEST_VERSION.formatted("n.event_time") + "))";
+
     private final JdbcClient jdbc;
     private final boolean postgres;
     private final Map<Integer, String> recordStatements = new ConcurrentHashMap<>();
+    private final Map<Integer, String> batchStatements = new ConcurrentHashMap<>();
+    private final NamedParameterJdbcTemplate named;
 
     LoadStore(JdbcClient jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
         this.postgres = LoadRows.isPostgres(dataSource);
+        this.named = new NamedParameterJdbcTemplate(dataSource);
+    }
+
+    /** Whether the ledger is PostgreSQL (else H2). */
+    boolean postgres() {
+        return postgres;
     }
 
     /** A load to insert, with the columns the {@link Load} record does not carry. */
@@ -97,22 +126,10 @@ class LoadStore {
      */
     Optional<Recorded> record(NewLoad row) {
         Load l = row.load();
-        boolean versioned = l.status() == LoadStatus.QUEUED && (l.sequencer() != null || isSwept(l));
-        int shape = (versioned ? 1 : 0)
-                | (l.sequencer() != null ? 2 : 0)
-                | (l.eventId() != null ? 4 : 0)
-                | (row.versionKey() != null ? 8 : 0);
+        boolean versioned = isVersioned(l);
         // the same few statements over and over: built once each
-        String sql = recordStatements.computeIfAbsent(shape, s -> recordStatement(row, versioned));
-        JdbcClient.StatementSpec statement = jdbc.sql(sql).params(values(row));
-        if (versioned) {
-            statement = statement.param("now", LoadRows.timestamp(l.receivedAt()));
-        } else {
-            statement = statement
-                    .param("status", l.status().name())
-                    .param("reason", l.reason())
-                    .param("finishedAt", LoadRows.timestamp(l.finishedAt()));
-        }
+        String sql = recordStatements.computeIfAbsent(shape(row), s -> recordStatement(row, versioned, true));
+        JdbcClient.StatementSpec statement = jdbc.sql(sql).params(recordValues(row));
         try {
             return statement
                     .query((rs, n) -> new Recorded(LoadStatus.valueOf(rs.getString("status")), rs.getString("reason")))
@@ -123,8 +140,70 @@ class LoadStore {
         }
     }
 
-    /** The statement of {@link #record} for a row of this shape. */
-    private String recordStatement(NewLoad row, boolean versioned) {
+    /**
+     * PostgreSQL: records the rows as {@link #record} does each, in batches of one statement each (one round
+     * trip for all the rows of a shape: the driver pipelines a batch), inside the caller's transaction.
+     *
+     * @return how each inserted row was recorded, by load id; a row absent was recorded before (its event id or
+     *     version key is taken)
+     */
+    Map<UUID, Recorded> recordAll(List<NewLoad> rows) {
+        if (!postgres) {
+            throw new IllegalStateException("batched recording is for PostgreSQL; H2 records row by row");
+        }
+        Map<Integer, List<NewLoad>> byShape = new LinkedHashMap<>();
+        rows.forEach(row ->
+                byShape.computeIfAbsent(shape(row), s -> new ArrayList<>()).add(row));
+        Map<UUID, Recorded> recorded = new HashMap<>();
+        byShape.forEach((shape, batch) -> {
+            NewLoad first = batch.get(0);
+            String sql = batchStatements.computeIfAbsent(
+                    shape, s -> recordStatement(first, isVersioned(first.load()), false));
+            SqlParameterSource[] values = batch.stream()
+                    .map(row -> new MapSqlParameterSource(recordValues(row)))
+                    .toArray(SqlParameterSource[]::new);
+            GeneratedKeyHolder keys = new GeneratedKeyHolder();
+            named.batchUpdate(sql, values, keys, new String[] {"id", "status", "reason"});
+            for (Map<String, Object> key : keys.getKeyList()) {
+                recorded.put((UUID) key.get("id"), new Recorded(LoadStatus.valueOf((String) key.get("status")), (String)
+                        key.get("reason")));
+            }
+        });
+        return recorded;
+    }
+
+    private static boolean isVersioned(Load l) {
+        return l.status() == LoadStatus.QUEUED && (l.sequencer() != null || isSwept(l));
+    }
+
+    /** Rows of one shape are recorded by one statement (their SQL differs only by the shape). */
+    private static int shape(NewLoad row) {
+        Load l = row.load();
+        return (isVersioned(l) ? 1 : 0)
+                | (l.sequencer() != null ? 2 : 0)
+                | (l.eventId() != null ? 4 : 0)
+                | (row.versionKey() != null ? 8 : 0);
+    }
+
+    /** The parameters of a record statement for the row. */
+    private static Map<String, @Nullable Object> recordValues(NewLoad row) {
+        Load l = row.load();
+        Map<String, @Nullable Object> values = values(row);
+        if (isVersioned(l)) {
+            values.put("now", LoadRows.timestamp(l.receivedAt()));
+        } else {
+            values.put("status", l.status().name());
+            values.put("reason", l.reason());
+            values.put("finishedAt", LoadRows.timestamp(l.finishedAt()));
+        }
+        return values;
+    }
+
+    /**
+     * The statement of {@link #record} for a row of this shape; on PostgreSQL without its {@code RETURNING} clause
+     * when {@code returning} is false (the driver adds its own for a batch's generated keys).
+     */
+    private String recordStatement(NewLoad row, boolean versioned, boolean returning) {
         Load l = row.load();
         String status;
         String reason;
@@ -145,8 +224,8 @@ class LoadStore {
         if (postgres) {
             // ON CONFLICT DO NOTHING: a duplicate (or a concurrent insert of one) is no error, so the request's
             // transaction goes on without a savepoint
-            return "INSERT INTO loads (" + INSERT_COLUMNS + ") VALUES (" + values + ")"
-                    + " ON CONFLICT DO NOTHING RETURNING status, reason";
+            return "INSERT INTO loads (" + INSERT_COLUMNS + ") VALUES (" + values + ")" + " ON CONFLICT DO NOTHING"
+                    + (returning ? " RETURNING status, reason" : "");
         }
         // H2 has no ON CONFLICT outside its PostgreSQL mode: insert only when neither key is taken, and read the
         // inserted row from the same statement (a data change delta table)
@@ -176,8 +255,8 @@ class LoadStore {
                 .min(Comparator.comparing(load -> !Objects.equals(load.eventId(), eventId)));
     }
 
-    /** A superseded load: its id and why. */
-    record Superseded(UUID id, String reason) {}
+    /** A superseded load: its id, its blob ({@code account/container/name}) and why. */
+    record Superseded(UUID id, String blob, String reason) {}
 
     /**
      * In one statement, supersedes every still-queued version of the blob older than the newest version
@@ -189,24 +268,44 @@ class LoadStore {
      * @return the loads it superseded
      */
     List<Superseded> supersedeOlderVersions(String account, String container, String blob, Instant now) {
-        String sameBlob = "n.account = :account AND n.container = :container AND n.blob_name = :blob";
-        String newest = "(SELECT %s FROM loads n WHERE " + sameBlob
-                + " AND n.status <> 'SKIPPED' AND n.sequencer IS NOT NULL ORDER BY n.sequencer DESC LIMIT 1)";
-        String update = "UPDATE loads SET status = 'SUPERSEDED', finished_at = :now, reason = "
-                + newest.formatted(SUPERSEDED_BY)
-                + " WHERE account = :account AND container = :container AND blob_name = :blob AND status = 'QUEUED'"
-                + " AND ((sequencer IS NOT NULL AND sequencer < " + newest.formatted("n.sequencer") + ")"
-                + " OR (origin = 'SWEEP' AND sequencer IS NULL AND event_time < "
-                + newest.formatted("n.event_time") + "))";
-        String sql =
-                postgres ? update + " RETURNING id, reason" : "SELECT id, reason FROM FINAL TABLE (" + update + ")";
+        String sql = postgres
+                ? SUPERSEDE_OLDER_VERSIONS + " RETURNING id, reason"
+                : "SELECT id, reason FROM FINAL TABLE (" + SUPERSEDE_OLDER_VERSIONS + ")";
         return jdbc.sql(sql)
                 .param("account", account)
                 .param("container", container)
                 .param("blob", blob)
                 .param("now", LoadRows.timestamp(now))
-                .query((rs, n) -> new Superseded(rs.getObject("id", UUID.class), rs.getString("reason")))
+                .query((rs, n) -> new Superseded(
+                        rs.getObject("id", UUID.class), account + "/" + container + "/" + blob, rs.getString("reason")))
                 .list();
+    }
+
+    /**
+     * PostgreSQL: {@link #supersedeOlderVersions} for each blob, in one batch (one round trip), inside the
+     * caller's transaction.
+     */
+    List<Superseded> supersedeOlderVersionsAll(Collection<BlobId> blobs, Instant now) {
+        if (!postgres) {
+            throw new IllegalStateException("batched superseding is for PostgreSQL; H2 supersedes blob by blob");
+        }
+        SqlParameterSource[] values = blobs.stream()
+                .map(b -> new MapSqlParameterSource()
+                        .addValue("account", b.account())
+                        .addValue("container", b.container())
+                        .addValue("blob", b.name())
+                        .addValue("now", LoadRows.timestamp(now)))
+                .toArray(SqlParameterSource[]::new);
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        named.batchUpdate(SUPERSEDE_OLDER_VERSIONS, values, keys, new String[] {
+            "id", "account", "container", "blob_name", "reason"
+        });
+        return keys.getKeyList().stream()
+                .map(key -> new Superseded(
+                        (UUID) key.get("id"),
+                        key.get("account") + "/" + key.get("container") + "/" + key.get("blob_name"),
+                        (String) key.get("reason")))
+                .toList();
     }
 
     private static boolean isSwept(Load l) {

@@ -43,8 +43,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
@@ -58,6 +56,7 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.io.support.EncodedResource;
 import org.springframework.jdbc.datasource.init.ScriptException;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -84,16 +83,8 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     /** Files of batches staged at once, over all batches (see {@link #stageAll}). */
     static final int STAGE_PARALLELISM = 8;
 
-    private final ExecutorService stagers = Executors.newFixedThreadPool(STAGE_PARALLELISM, new ThreadFactory() {
-        private final AtomicInteger count = new AtomicInteger();
+    private final ExecutorService stagers = Executors.newFixedThreadPool(STAGE_PARALLELISM, stageThreads());
 
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "snowhook-stage-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
     private @Nullable DuckDBConnection connection;
     private @Nullable Connection checkConnection;
     private volatile boolean invalidated;
@@ -797,5 +788,12 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 log.debug("Closing a DuckDB connection failed", e);
             }
         }
+    }
+
+    /** The staging pool's threads: daemons, so a stuck read never holds the process up at exit. */
+    private static CustomizableThreadFactory stageThreads() {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory("snowhook-stage-");
+        threads.setDaemon(true);
+        return threads;
     }
 }

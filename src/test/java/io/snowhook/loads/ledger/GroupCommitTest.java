@@ -58,7 +58,14 @@ class GroupCommitTest {
     GroupCommit<String, String> group;
 
     GroupCommit<String, String> start(Function<String, String> unit, int maxUnits) {
-        group = new GroupCommit<>("test", transactions, unit, outputs -> outputs, 1, maxUnits, registry);
+        group = new GroupCommit<>(
+                "test",
+                transactions,
+                inputs -> inputs.stream().map(unit).toList(),
+                outputs -> outputs,
+                1,
+                maxUnits,
+                registry);
         return group;
     }
 
@@ -178,7 +185,7 @@ class GroupCommitTest {
         group = new GroupCommit<>(
                 "test",
                 transactions,
-                this::write,
+                inputs -> inputs.stream().map(this::write).toList(),
                 outputs -> {
                     throw new IllegalStateException("database gone after the commit");
                 },
