@@ -35,6 +35,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -57,6 +58,9 @@ class AzureBlobSource implements BlobSource, BlobListing {
     private final StorageAccounts accounts;
     private final Map<String, BlobServiceClient> clients;
     private final Map<String, String> sasTokens;
+    /** Container clients by lower-case account and container, as first used (see {@link #containerOf}). */
+    private final Map<String, BlobContainerClient> containers = new ConcurrentHashMap<>();
+
     private final Duration copyTimeout;
     private final Duration readTimeout;
     private final int readBlockSize;
@@ -263,7 +267,10 @@ class AzureBlobSource implements BlobSource, BlobListing {
             throw new BlobAccessDenied("container " + container + " of storage account " + account
                     + " is not configured in snowhook.storage.accounts");
         }
-        return client.getBlobContainerClient(container);
+        // built once per container: each one builds its own REST client (AzureBlobStorageImplBuilder.buildClient),
+        // which showed on every load's path in profiles; only allowed containers get here, so the map is bounded
+        return containers.computeIfAbsent(
+                account.toLowerCase(Locale.ROOT) + "/" + container, key -> client.getBlobContainerClient(container));
     }
 
     private static BlobServiceClient client(StorageProperties.Account account, StorageProperties properties) {

@@ -48,6 +48,9 @@ import org.springframework.stereotype.Component;
  *   <li>{@code snowhook.loads.queue} gauge, tag {@code status} ({@code QUEUED}, {@code LOADING}) — ledger-wide,
  *       so every replica reports the same value: aggregate with {@code max}, not {@code sum}
  *   <li>{@code snowhook.workers.busy} gauge — this replica's workers running a load
+ *   <li>{@code snowhook.load.phase} timer with histogram, tags {@code phase}, {@code table} — where a load's time
+ *       goes on its worker, one phase after another (see {@link Phase}): {@code wake-up}, {@code claim}, {@code
+ *       download}, {@code insert} (or {@code batch}), {@code record}, {@code other}
  * </ul>
  */
 @Component
@@ -192,6 +195,49 @@ public class LoadMetrics {
                 .publishPercentiles(0.5, 0.99)
                 .register(registry)
                 .record((double) statements / Math.max(1, files));
+    }
+
+    /**
+     * The parts of a load's run, one after another on its worker's thread; together (without {@code wake-up}) they are
+     * the time from the claim's start to the outcome recorded.
+     */
+    enum Phase {
+        /** An idle worker woken because this process queued loads, until it starts to claim. */
+        WAKE_UP("wake-up"),
+        /** The claim: the ledger transaction that takes the load (or batch) for the worker. */
+        CLAIM("claim"),
+        /** The blob opened and read into the warehouse's stage, until the warehouse has read its end. */
+        DOWNLOAD("download"),
+        /** After the warehouse read the file's end: its statements (delete, insert, commit) until it answers. */
+        INSERT("insert"),
+        /** A batch's warehouse call, its files' reads and its statements together (they overlap). */
+        BATCH("batch"),
+        /** The outcome recorded in the ledger (one committed update). */
+        RECORD("record"),
+        /** The rest between the claim and the record: the worker's own steps, retry waits included. */
+        OTHER("other");
+
+        private final String tag;
+
+        Phase(String tag) {
+            this.tag = tag;
+        }
+
+        String tag() {
+            return tag;
+        }
+    }
+
+    /** Records how long one phase of a load's run took, in nanoseconds; a negative time counts as zero. */
+    void phase(@Nullable String table, Phase phase, long nanos) {
+        Timer.builder("snowhook.load.phase")
+                .description("Where a load's time goes on its worker, by phase")
+                .tags("phase", phase.tag(), "table", table == null ? NO_TABLE : table)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry)
+                .record(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Records one retry of a transient failure. */

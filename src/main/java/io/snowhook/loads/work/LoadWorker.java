@@ -138,6 +138,7 @@ class LoadWorker {
      * each load's outcome.
      */
     void run(LoadQueue.Claimed claimed, String worker) {
+        PhaseTimes times = new PhaseTimes();
         try (LoadMetrics.Busy busy = metrics.busy()) {
             List<Load> runnable = new ArrayList<>();
             int maxAttempts = properties.retry().maxAttempts();
@@ -146,22 +147,22 @@ class LoadWorker {
                 int before = load.attempts() - 1;
                 if (before >= maxAttempts) {
                     // Tried this often already by workers that died mid-load (a crash loop): stop trying.
-                    fail(load, worker, before, "gave up after " + before + " attempts", null, null);
+                    fail(load, worker, before, "gave up after " + before + " attempts");
                 } else if (!load.planned()) {
-                    fail(load, worker, before, "load has no route", null, null);
+                    fail(load, worker, before, "load has no route");
                 } else {
                     runnable.add(load);
                 }
             }
             if (runnable.size() == 1 || claimed.batchId() == null) {
-                runnable.forEach(load -> runClaimed(load, worker));
+                runnable.forEach(load -> runClaimed(load, worker, times));
             } else if (!runnable.isEmpty()) {
-                runBatch(claimed.batchId(), runnable, worker);
+                runBatch(claimed.batchId(), runnable, worker, times);
             }
         }
     }
 
-    private void runClaimed(Load load, String worker) {
+    private void runClaimed(Load load, String worker, PhaseTimes times) {
         int maxAttempts = properties.retry().maxAttempts();
         int before = load.attempts() - 1;
         // the row is the plan: the staging recorded with the load, never the routes as they are now (a row
@@ -195,7 +196,7 @@ class LoadWorker {
                         && !queue.recordAttempt(load.id(), worker, attempt, properties.lease())) {
                     throw new LostClaim();
                 }
-                return observed(load.account(), () -> attempt(load, staging, attempt));
+                return observed(load.account(), () -> attempt(load, staging, attempt, times));
             });
             boolean recorded = record(
                     load,
@@ -205,7 +206,8 @@ class LoadWorker {
                             result.loaded().rowsParsed(),
                             result.loaded().rowsLoaded(),
                             result.bytes(),
-                            result.etag()));
+                            result.etag()),
+                    times);
             if (recorded) {
                 log.info(
                         "load {} of blob {}/{}/{} LOADED: {} rows into {} in {} attempt(s)",
@@ -235,7 +237,7 @@ class LoadWorker {
             // shutting down while waiting to retry: the next start tries again
             release(load, worker);
         } catch (RuntimeException e) {
-            recordFailure(load, worker, attempts.get(), e);
+            recordFailure(load, worker, attempts.get(), e, times);
         } finally {
             metrics.statements(
                     Objects.requireNonNull(load.table()), WarehouseStatements.onThisThread() - statements, 1);
@@ -247,7 +249,7 @@ class LoadWorker {
      * stages them; a transient failure retries the whole batch (a try counted on every load of it), each file's own
      * failure fails only its load.
      */
-    private void runBatch(UUID batchId, List<Load> loads, String worker) {
+    private void runBatch(UUID batchId, List<Load> loads, String worker, PhaseTimes times) {
         Load first = loads.get(0);
         int maxAttempts = properties.retry().maxAttempts();
         // every load of a batch was claimed untried: the claim counted this run's first try on each
@@ -294,7 +296,12 @@ class LoadWorker {
                         .toList();
                 FileBatch batch = new FileBatch(batchId, attempt, target, first.account(), first.container(), files);
                 bytes.clear();
-                return observed(first.account(), () -> warehouse.load(batch, file -> open(file, bytes)));
+                long loading = System.nanoTime();
+                try {
+                    return observed(first.account(), () -> warehouse.load(batch, file -> open(file, bytes)));
+                } finally {
+                    times.batched(System.nanoTime() - loading);
+                }
             });
             int attempts = before + tries.get();
             Map<UUID, Outcome> outcomes = new LinkedHashMap<>();
@@ -305,7 +312,9 @@ class LoadWorker {
                         result.file().loadId(),
                         outcome(result, attempts, bytes.get(result.file().loadId())));
             }
+            long recording = System.nanoTime();
             Set<UUID> recorded = queue.complete(worker, outcomes);
+            times.recorded(metrics, target.table(), recording, System.nanoTime());
             long rows = 0;
             int loaded = 0;
             for (Load load : loads) {
@@ -359,9 +368,12 @@ class LoadWorker {
             log.info("batch {}: {} loads put back in the queue (shutdown)", batchId, released);
         } catch (RuntimeException e) {
             int attempts = before + Math.max(1, tries.get());
+            long recording = System.nanoTime();
             for (Load load : loads) {
-                recordFailure(load, worker, attempts, e);
+                // one record per load: the batch's phases are timed once, over all of them
+                recordFailure(load, worker, attempts, e, null);
             }
+            times.recorded(metrics, target.table(), recording, System.nanoTime());
         } finally {
             metrics.statements(target.table(), WarehouseStatements.onThisThread() - statements, loads.size());
         }
@@ -464,7 +476,7 @@ class LoadWorker {
         }
     }
 
-    private void recordFailure(Load load, String worker, int attempts, RuntimeException e) {
+    private void recordFailure(Load load, String worker, int attempts, RuntimeException e, @Nullable PhaseTimes times) {
         Outcome outcome;
         if (e instanceof FileRejected rejected) {
             outcome = failure(attempts, load.etag(), e, rejected.getMessage(), rejected.line(), rejected.column());
@@ -474,24 +486,25 @@ class LoadWorker {
         } else {
             outcome = failure(attempts, load.etag(), e, describe(e), null, null);
         }
-        record(load, worker, outcome);
+        record(load, worker, outcome, times);
         logOutcome(load, outcome, e);
     }
 
-    private void fail(
-            Load load,
-            String worker,
-            int attempts,
-            String error,
-            @Nullable Long errorLine,
-            @Nullable String errorColumn) {
-        Outcome outcome = Outcome.failed(attempts, error, errorLine, errorColumn);
-        record(load, worker, outcome);
+    /** Fails a load before any try: no phases to time. */
+    private void fail(Load load, String worker, int attempts, String error) {
+        Outcome outcome = Outcome.failed(attempts, error, null, null);
+        record(load, worker, outcome, null);
         logOutcome(load, outcome, null);
     }
 
-    private boolean record(Load load, String worker, Outcome outcome) {
-        if (queue.complete(load.id(), worker, outcome)) {
+    /** Records the outcome, and the run's phases unless {@code times} is null (they are timed elsewhere). */
+    private boolean record(Load load, String worker, Outcome outcome, @Nullable PhaseTimes times) {
+        long recording = System.nanoTime();
+        boolean completed = queue.complete(load.id(), worker, outcome);
+        if (times != null) {
+            times.recorded(metrics, load.table(), recording, System.nanoTime());
+        }
+        if (completed) {
             metrics.finished(load, outcome);
             return true;
         }
@@ -541,24 +554,44 @@ class LoadWorker {
         }
     }
 
-    /** One try: open the blob (unless the warehouse reads storage itself) and load it. */
-    private Result attempt(Load load, Staging staging, int attempt) {
+    /**
+     * One try: open the blob (unless the warehouse reads storage itself) and load it. Its time is split where the
+     * warehouse reads the file's end: before it the download (storage into the stage), after it the insert.
+     */
+    private Result attempt(Load load, Staging staging, int attempt, PhaseTimes times) {
         FileLoad planned = file(load, staging, attempt, load.etag(), load.size());
         if (load.etag() != null && warehouse.readsFromStorage(planned)) {
-            return new Result(warehouse.load(planned, null), null, null);
+            long loading = System.nanoTime();
+            try {
+                return new Result(warehouse.load(planned, null), null, null);
+            } finally {
+                times.inserted(System.nanoTime() - loading);
+            }
         }
-        BlobContent content = blobs.open(new BlobId(load.account(), load.container(), load.blob()), load.etag());
+        long opening = System.nanoTime();
+        BlobContent content;
+        try {
+            content = blobs.open(new BlobId(load.account(), load.container(), load.blob()), load.etag());
+        } finally {
+            times.downloaded(System.nanoTime() - opening);
+        }
         try {
             FileLoad file = file(load, staging, attempt, content.etag(), content.length());
             if (warehouse.readsFromStorage(file)) {
                 // opened only to learn the current eTag of an operator ingestion
                 content.stream().close();
-                return new Result(warehouse.load(file, null), null, content.etag());
+                long loading = System.nanoTime();
+                try {
+                    return new Result(warehouse.load(file, null), null, content.etag());
+                } finally {
+                    times.inserted(System.nanoTime() - loading);
+                }
             }
             // the whole file or nothing: a short read or a bad gzip trailer fails before the warehouse commits
             CountingStream counted = new CountingStream(
                     new VerifiedStream(content.stream(), content.length(), file.gzipped(), load.blob()));
             LoadResult loaded;
+            long loading = System.nanoTime();
             try {
                 loaded = warehouse.load(file, counted);
             } catch (RuntimeException e) {
@@ -569,6 +602,13 @@ class LoadWorker {
                     throw storage;
                 }
                 throw e;
+            } finally {
+                long done = System.nanoTime();
+                long end = counted.endedAt == 0 ? done : counted.endedAt;
+                times.downloaded(end - loading);
+                if (counted.endedAt != 0) {
+                    times.inserted(done - end);
+                }
             }
             return new Result(loaded, counted.count, content.etag());
         } catch (IOException e) {
@@ -600,6 +640,44 @@ class LoadWorker {
     private static String describe(RuntimeException e) {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** Where one run's time went, for the {@code snowhook.load.phase} timers: summed over its tries. */
+    private static final class PhaseTimes {
+        final long started = System.nanoTime();
+        /** Nanoseconds by phase, -1 for a phase this run did not reach. */
+        long download = -1;
+
+        long insert = -1;
+        long batch = -1;
+
+        void downloaded(long nanos) {
+            download = Math.max(0, download) + nanos;
+        }
+
+        void inserted(long nanos) {
+            insert = Math.max(0, insert) + nanos;
+        }
+
+        void batched(long nanos) {
+            batch = Math.max(0, batch) + nanos;
+        }
+
+        /** Times the run's phases once its outcome was recorded, from {@code recording} to {@code recorded}. */
+        void recorded(LoadMetrics metrics, @Nullable String table, long recording, long recorded) {
+            if (download >= 0) {
+                metrics.phase(table, LoadMetrics.Phase.DOWNLOAD, download);
+            }
+            if (insert >= 0) {
+                metrics.phase(table, LoadMetrics.Phase.INSERT, insert);
+            }
+            if (batch >= 0) {
+                metrics.phase(table, LoadMetrics.Phase.BATCH, batch);
+            }
+            metrics.phase(table, LoadMetrics.Phase.RECORD, recorded - recording);
+            long phases = Math.max(0, download) + Math.max(0, insert) + Math.max(0, batch);
+            metrics.phase(table, LoadMetrics.Phase.OTHER, recording - started - phases);
+        }
     }
 
     private record Result(
@@ -637,6 +715,9 @@ class LoadWorker {
 
         long count;
 
+        /** {@link System#nanoTime()} when a read first met the end (0 before): the file has been read whole. */
+        long endedAt;
+
         @Nullable
         RuntimeException failure;
 
@@ -669,6 +750,8 @@ class LoadWorker {
                 int b = super.read();
                 if (b >= 0) {
                     count++;
+                } else if (endedAt == 0) {
+                    endedAt = System.nanoTime();
                 }
                 return b;
             } catch (RuntimeException e) {
@@ -682,6 +765,8 @@ class LoadWorker {
                 int n = super.read(b, off, len);
                 if (n > 0) {
                     count += n;
+                } else if (n < 0 && endedAt == 0) {
+                    endedAt = System.nanoTime();
                 }
                 return n;
             } catch (RuntimeException e) {

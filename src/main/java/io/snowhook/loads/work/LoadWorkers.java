@@ -53,11 +53,15 @@ class LoadWorkers implements SmartLifecycle {
     private final BlobSource blobs;
     private final String instance;
     private final LoadQueue.Batching batching;
+    private final LoadMetrics metrics;
     /** Loads running now, by id, with the worker that holds each. */
     private final Map<UUID, String> running = new ConcurrentHashMap<>();
 
     private final Object signal = new Object();
     private long wakeUps;
+    /** {@link System#nanoTime()} of the latest wake-up, for the {@code wake-up} phase. */
+    private long wokenAt;
+
     private volatile boolean claiming;
     private volatile boolean started;
     private ExecutorService pool;
@@ -70,11 +74,13 @@ class LoadWorkers implements SmartLifecycle {
             Outages outages,
             Warehouse warehouse,
             BlobSource blobs,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            LoadMetrics metrics) {
         Gauge.builder("snowhook.loads.queue.limit", properties, LoadsProperties::maxQueued)
                 .description("The backlog the ledger is sized for (snowhook.loads.max-queued): an alert threshold,"
                         + " never a refusal")
                 .register(meters);
+        this.metrics = metrics;
         this.outages = outages;
         this.warehouse = warehouse;
         this.blobs = blobs;
@@ -114,10 +120,15 @@ class LoadWorkers implements SmartLifecycle {
         log.info("{} load workers started as {}", workers, instance);
     }
 
-    /** Wakes idle workers: loads were queued in this process. */
+    /**
+     * Wakes as many idle workers as loads were queued in this process (at most all of them). Waking every idle worker
+     * for one load made the others claim in vain: on H2 they queue behind each other for the claim, and their empty
+     * claims competed with the one that got the load for the cores while it read and inserted the file (the
+     * single-file latency, docs/benchmarks.md). A worker that is busy meanwhile claims again before it waits anyway.
+     */
     @EventListener
     void onLoadsQueued(LoadsQueued queued) {
-        wake();
+        wake(Math.max(1, queued.count()));
     }
 
     /** Wakes idle workers: a dependency that was known down answers again. */
@@ -138,32 +149,57 @@ class LoadWorkers implements SmartLifecycle {
         }
     }
 
+    /** Wakes every idle worker. */
     void wake() {
+        wake(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Wakes up to {@code workers} idle workers; a worker between its claim and its wait does not wait then (it sees
+     * the count of wake-ups change), so no load queued now waits for the poll interval.
+     */
+    private void wake(int workers) {
         synchronized (signal) {
             wakeUps++;
-            signal.notifyAll();
+            wokenAt = System.nanoTime();
+            if (workers >= properties.workers()) {
+                signal.notifyAll();
+            } else {
+                for (int i = 0; i < workers; i++) {
+                    signal.notify();
+                }
+            }
         }
     }
 
     private void work(String id) {
+        // when loads were last queued, if that woke this worker or kept it from waiting (0: the poll interval ran out)
+        long woken = 0;
         while (claiming) {
             long seen = wakeUpsSeen();
             if (outages.isDown(Outages.WAREHOUSE)) {
                 // every load needs the warehouse: they wait in the queue until a probe finds it again
-                awaitWork(seen);
+                woken = awaitWork(seen);
                 continue;
             }
             LoadQueue.Claimed claimed;
+            long claimStart = System.nanoTime();
             try {
                 claimed = queue.claim(id, properties.lease(), outages.accountsDown(), batching);
             } catch (RuntimeException e) {
                 log.warn("worker {} cannot claim loads from the ledger: {}", id, e.getMessage());
-                awaitWork(seen);
+                woken = awaitWork(seen);
                 continue;
             }
             if (claimed.isEmpty()) {
-                awaitWork(seen);
+                woken = awaitWork(seen);
                 continue;
+            }
+            String table = claimed.loads().get(0).table();
+            metrics.phase(table, LoadMetrics.Phase.CLAIM, System.nanoTime() - claimStart);
+            if (woken != 0) {
+                metrics.phase(table, LoadMetrics.Phase.WAKE_UP, claimStart - woken);
+                woken = 0;
             }
             claimed.loads().forEach(load -> running.put(load.id(), id));
             try {
@@ -192,7 +228,13 @@ class LoadWorkers implements SmartLifecycle {
         }
     }
 
-    private void awaitWork(long seen) {
+    /**
+     * Waits for loads queued in this process (or the poll interval) unless some were queued since {@code seen}.
+     *
+     * @return when loads were last queued ({@link System#nanoTime()}) if that ended or skipped the wait, 0 when the
+     *     poll interval ended it
+     */
+    private long awaitWork(long seen) {
         synchronized (signal) {
             if (claiming && wakeUps == seen) {
                 try {
@@ -202,6 +244,8 @@ class LoadWorkers implements SmartLifecycle {
                     claiming = false;
                 }
             }
+            // loads queued since seen, while this worker waited or before it could: the time counts from then
+            return wakeUps != seen ? wokenAt : 0;
         }
     }
 

@@ -2,6 +2,7 @@ package io.snowhook.loads.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.snowhook.blob.BlobChanged;
 import io.snowhook.blob.BlobContent;
@@ -32,8 +33,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -55,6 +58,9 @@ class LoadAttemptTest {
     final Map<BlobId, String> etags = new HashMap<>();
     final List<FileLoad> loaded = new ArrayList<>();
     final List<RuntimeException> warehouseFailures = new ArrayList<>();
+
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final Set<UUID> readFromStorage = new HashSet<>();
 
     JdbcClient jdbc;
     LoadQueue queue;
@@ -108,6 +114,11 @@ class LoadAttemptTest {
         }
 
         @Override
+        public boolean readsFromStorage(FileLoad file) {
+            return readFromStorage.contains(file.loadId());
+        }
+
+        @Override
         public void check() {}
     };
 
@@ -129,8 +140,7 @@ class LoadAttemptTest {
                 2000,
                 Duration.ofHours(1),
                 new LoadsProperties.Batch(50, DataSize.ofGigabytes(1), Duration.ZERO));
-        LoadMetrics metrics = new LoadMetrics(
-                new SimpleMeterRegistry(), statuses -> new EnumMap<>(LoadStatus.class), Clock.systemUTC());
+        LoadMetrics metrics = new LoadMetrics(meters, statuses -> new EnumMap<>(LoadStatus.class), Clock.systemUTC());
         Outages outages =
                 new Outages(new OutagesProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(2)), e -> {}, null);
         worker = new LoadWorker(queue, storage, warehouse, properties, metrics, outages);
@@ -218,5 +228,49 @@ class LoadAttemptTest {
 
         assertThat(load.status()).isEqualTo(LoadStatus.SUPERSEDED);
         assertThat(loaded).isEmpty();
+    }
+
+    @Test
+    void timesTheDownloadTheInsertTheRecordAndTheRestOfARun() {
+        queued("orders/f1/phases.csv", "0x1", "header\na\n");
+
+        attempt();
+
+        assertThat(phases()).containsOnlyKeys("download", "insert", "record", "other");
+        assertThat(phases().values()).allSatisfy(timer -> {
+            assertThat(timer.getId().getTag("table")).isEqualTo("PLANNED_TABLE");
+            assertThat(timer.count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void timesAllTriesOfARunAsOneDownloadAndOneInsert() {
+        queued("orders/f1/phases-retried.csv", "0x1", "header\na\n");
+        warehouseFailures.add(new BlobUnavailable("storage reset the connection", new IOException("reset")));
+
+        attempt();
+
+        assertThat(phases().get("download").count()).isEqualTo(1);
+        assertThat(phases().get("insert").count()).isEqualTo(1);
+        assertThat(phases().get("record").count()).isEqualTo(1);
+    }
+
+    @Test
+    void timesNoDownloadWhenTheWarehouseReadsStorageItself() {
+        UUID id = queued("orders/f1/external.csv", "0x1", "header\na\n");
+        readFromStorage.add(id);
+
+        attempt();
+
+        assertThat(phases()).containsOnlyKeys("insert", "record", "other");
+    }
+
+    /** The {@code snowhook.load.phase} timers recorded, by phase. */
+    Map<String, Timer> phases() {
+        Map<String, Timer> timers = new HashMap<>();
+        meters.find("snowhook.load.phase")
+                .timers()
+                .forEach(t -> timers.put(t.getId().getTag("phase"), t));
+        return timers;
     }
 }

@@ -3,6 +3,8 @@ package io.snowhook.loads.work;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.snowhook.SnowhookApplication;
 import io.snowhook.loads.ledger.IncomingBlob;
 import io.snowhook.loads.ledger.Load;
@@ -80,6 +82,9 @@ class LoadWorkersTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    MeterRegistry meters;
+
     @AfterEach
     void reopen() {
         warehouse.heal();
@@ -104,6 +109,40 @@ class LoadWorkersTest {
         }
         assertThat(queued.stream().mapToLong(l -> LoadWorkerTest.rowsOf(DIR, l)).sum())
                 .isEqualTo(1 + 2 + 3 + 4 + 5 + 6);
+    }
+
+    @Test
+    void wakesAWorkerForEachLoadQueuedOnItsOwn() {
+        // one event at a time: each wakes one idle worker, and none waits for the ten-minute poll
+        List<Load> queued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queued.add(loads.submit(List.of(uploaded(i + 1))).get(0));
+        }
+
+        for (Load load : queued) {
+            assertThat(awaitFinal(load).status()).isEqualTo(LoadStatus.LOADED);
+        }
+    }
+
+    @Test
+    void timesTheWakeUpAndTheClaimOfALoad() {
+        long claims = phaseCount("claim");
+        long wakeUps = phaseCount("wake-up");
+
+        Load load = loads.submit(List.of(uploaded(1))).get(0);
+
+        assertThat(awaitFinal(load).status()).isEqualTo(LoadStatus.LOADED);
+        // the workers poll every ten minutes here: the load was claimed by a worker its queueing woke
+        assertThat(phaseCount("claim")).isEqualTo(claims + 1);
+        assertThat(phaseCount("wake-up")).isEqualTo(wakeUps + 1);
+        assertThat(meters.find("snowhook.load.phase").tag("phase", "claim").timers())
+                .anySatisfy(timer -> assertThat(timer.getId().getTag("table")).isEqualTo(load.table()));
+    }
+
+    long phaseCount(String phase) {
+        return meters.find("snowhook.load.phase").tag("phase", phase).timers().stream()
+                .mapToLong(Timer::count)
+                .sum();
     }
 
     @Test
