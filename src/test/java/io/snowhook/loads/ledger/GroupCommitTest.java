@@ -104,16 +104,7 @@ class GroupCommitTest {
     @Test
     void commitsTheUnitsOfConcurrentCallersInSharedTransactions() throws Exception {
         start(this::write, 64);
-        commitGate = new CountDownLatch(1);
-        List<Future<String>> answers = new ArrayList<>();
-        answers.add(callers.submit(() -> group.submit("first")));
-        awaitFirstRunning();
-        for (int i = 0; i < 10; i++) {
-            String input = "unit-" + i;
-            answers.add(callers.submit(() -> group.submit(input)));
-        }
-        awaitQueued(10);
-        commitGate.countDown();
+        List<Future<String>> answers = firstThenQueuedBehindIt(10);
 
         for (Future<String> answer : answers) {
             assertThat(answer.get(10, TimeUnit.SECONDS)).startsWith("recorded ");
@@ -130,16 +121,7 @@ class GroupCommitTest {
     @Test
     void takesNoMoreThanMaxUnitsIntoOneTransaction() throws Exception {
         start(this::write, 4);
-        commitGate = new CountDownLatch(1);
-        List<Future<String>> answers = new ArrayList<>();
-        answers.add(callers.submit(() -> group.submit("first")));
-        awaitFirstRunning();
-        for (int i = 0; i < 10; i++) {
-            String input = "unit-" + i;
-            answers.add(callers.submit(() -> group.submit(input)));
-        }
-        awaitQueued(10);
-        commitGate.countDown();
+        List<Future<String>> answers = firstThenQueuedBehindIt(10);
         for (Future<String> answer : answers) {
             answer.get(10, TimeUnit.SECONDS);
         }
@@ -211,6 +193,24 @@ class GroupCommitTest {
         assertThat(group.submit("a")).isEqualTo("recorded a");
         assertThat(ranOn).containsExactly(Thread.currentThread());
         assertThat(committed).containsExactly("a");
+    }
+
+    /**
+     * Submits "first" and, while its transaction is held at the commit, {@code n} units more, which queue up;
+     * then lets the commits go.
+     */
+    private List<Future<String>> firstThenQueuedBehindIt(int n) throws InterruptedException {
+        commitGate = new CountDownLatch(1);
+        List<Future<String>> answers = new ArrayList<>();
+        answers.add(callers.submit(() -> group.submit("first")));
+        awaitFirstRunning();
+        for (int i = 0; i < n; i++) {
+            String input = "unit-" + i;
+            answers.add(callers.submit(() -> group.submit(input)));
+        }
+        awaitQueued(n);
+        commitGate.countDown();
+        return answers;
     }
 
     /** Waits until the first caller's unit is in its transaction (held at the commit). */
