@@ -615,26 +615,21 @@ public final class LatencyBenchmark {
         }
         // the floor reads every other blob before the service does (just uploaded), the rest after the service
         // (Azurite has answered for it once already): both halves, to tell the blob's freshness from snowhook
-        s.append(row(
-                "blob read, half of it: the floor first, the blob just uploaded",
-                java.util.stream.IntStream.range(0, floors.size())
-                        .filter(i -> i % 2 == 1)
-                        .mapToDouble(i -> floors.get(i)[1])
-                        .sorted()
-                        .toArray(),
-                false));
-        s.append(row(
-                "blob read, other half: the floor after the service's load",
-                java.util.stream.IntStream.range(0, floors.size())
-                        .filter(i -> i % 2 == 0)
-                        .mapToDouble(i -> floors.get(i)[1])
-                        .sorted()
-                        .toArray(),
-                false));
+        s.append(row("blob read, half of it: the floor first, the blob just uploaded", blobReads(floors, 1), false));
+        s.append(row("blob read, other half: the floor after the service's load", blobReads(floors, 0), false));
         s.append("\nReproduce: `bench/latency.sh` (`FILES=100`, `WARMUP=200`, `ROWS=100`); it is not part of"
                 + " `./mvnw verify`.\n");
         s.append(END).append('\n');
         return s.toString();
+    }
+
+    /** The floor's blob reads (part 1) of every other file, from {@code first} on, sorted. */
+    private static double[] blobReads(List<double[]> floors, int first) {
+        return java.util.stream.IntStream.range(0, floors.size())
+                .filter(i -> i % 2 == first)
+                .mapToDouble(i -> floors.get(i)[1])
+                .sorted()
+                .toArray();
     }
 
     private static String row(String what, double[] sorted, boolean bold) {

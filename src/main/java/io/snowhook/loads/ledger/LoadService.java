@@ -128,33 +128,21 @@ public class LoadService implements DisposableBean {
     }
 
     /**
-     * The events of a group of requests, recorded inside the group's one transaction: on H2 (in the process) one
-     * statement per event; on PostgreSQL one batch of inserts for the whole group — one round trip — and a read
-     * for each event recorded before.
+     * The events of a group of requests, recorded inside the group's one transaction ({@link LoadStore#recordAll}:
+     * on PostgreSQL one batch for the whole group), and a read for each event recorded before.
      */
     private List<List<Recorded>> recordEvents(List<List<IncomingBlob>> requests) {
-        if (!store.postgres()) {
-            return requests.stream()
-                    .map(blobs -> blobs.stream()
-                            .map(b -> record(b, LoadOrigin.EVENT, null))
-                            .toList())
-                    .toList();
-        }
-        List<List<LoadStore.NewLoad>> planned = requests.stream()
-                .map(blobs ->
-                        blobs.stream().map(b -> plan(b, LoadOrigin.EVENT, null)).toList())
-                .toList();
-        Map<UUID, LoadStore.Recorded> inserted =
-                store.recordAll(planned.stream().flatMap(List::stream).toList());
+        List<LoadStore.NewLoad> planned = new ArrayList<>();
+        requests.forEach(blobs -> blobs.forEach(b -> planned.add(plan(b, LoadOrigin.EVENT, null))));
+        Map<UUID, LoadStore.Recorded> inserted = store.recordAll(planned);
         List<List<Recorded>> recorded = new ArrayList<>(requests.size());
-        for (int r = 0; r < requests.size(); r++) {
-            List<Recorded> request = new ArrayList<>();
-            for (int b = 0; b < requests.get(r).size(); b++) {
-                LoadStore.NewLoad row = planned.get(r).get(b);
+        int next = 0;
+        for (List<IncomingBlob> blobs : requests) {
+            List<Recorded> request = new ArrayList<>(blobs.size());
+            for (IncomingBlob blob : blobs) {
+                LoadStore.NewLoad row = planned.get(next++);
                 request.add(settle(
-                        requests.get(r).get(b),
-                        row,
-                        Optional.ofNullable(inserted.get(row.load().id()))));
+                        blob, row, Optional.ofNullable(inserted.get(row.load().id()))));
             }
             recorded.add(request);
         }
@@ -448,12 +436,15 @@ public class LoadService implements DisposableBean {
     }
 
     /**
-     * Records one incoming blob: one insert, which the database skips for a known event id or version (then
-     * one read of the existing load).
+     * A recorded load, whether this call inserted it (else it is the load of an earlier delivery), and the
+     * incoming blob it records.
      */
-    /** A recorded load, and whether this call inserted it (else it is the load of an earlier delivery). */
     private record Recorded(Load load, boolean isNew, IncomingBlob incoming) {}
 
+    /**
+     * Records one incoming blob: one insert, which the database skips for a known event id or version (then one
+     * read of the existing load).
+     */
     private Recorded record(IncomingBlob in, LoadOrigin origin, @Nullable UUID sweepId) {
         LoadStore.NewLoad row = plan(in, origin, sweepId);
         return settle(in, row, store.record(row));
@@ -530,23 +521,13 @@ public class LoadService implements DisposableBean {
     }
 
     /**
-     * Supersedes every still-queued version of these blobs older than the newest known one: on H2 one statement
-     * per blob, on PostgreSQL one batch (one round trip).
+     * Supersedes every still-queued version of these blobs older than the newest known one.
      *
      * @return the superseded loads' ids, with the reason
      */
     private Map<UUID, String> supersedeOlderVersions(Collection<BlobId> blobs) {
-        Instant now = LoadRows.now();
-        List<LoadStore.Superseded> done = new ArrayList<>();
-        if (store.postgres()) {
-            done.addAll(store.supersedeOlderVersionsAll(blobs, now));
-        } else {
-            for (BlobId blob : blobs) {
-                done.addAll(store.supersedeOlderVersions(blob.account(), blob.container(), blob.name(), now));
-            }
-        }
         Map<UUID, String> superseded = new HashMap<>();
-        for (LoadStore.Superseded s : done) {
+        for (LoadStore.Superseded s : store.supersedeOlderVersions(blobs, LoadRows.now())) {
             log.info("load {} of blob {} superseded: {}", s.id(), s.blob(), s.reason());
             superseded.put(s.id(), s.reason());
         }

@@ -55,6 +55,9 @@ class LoadStore {
             "(SELECT %s FROM loads n WHERE n.account = :account AND n.container = :container AND n.blob_name = :blob"
                     + " AND n.status <> 'SKIPPED' AND n.sequencer IS NOT NULL ORDER BY n.sequencer DESC LIMIT 1)";
 
+    /** The bit of a record statement's key that says it returns the recorded row itself. */
+    private static final int RETURNING = 16;
+
     /** Supersedes the still-queued versions of one blob older than its newest known version. */
     private static final String SUPERSEDE_OLDER_VERSIONS =
             "UPDATE loads SET status = 'SUPERSEDED', finished_at = :now, reason = "
@@ -66,8 +69,9 @@ class LoadStore {
 
     private final JdbcClient jdbc;
     private final boolean postgres;
+    /** Record statements by {@link #shape} and {@link #RETURNING}. */
     private final Map<Integer, String> recordStatements = new ConcurrentHashMap<>();
-    private final Map<Integer, String> batchStatements = new ConcurrentHashMap<>();
+
     private final NamedParameterJdbcTemplate named;
 
     LoadStore(JdbcClient jdbc, DataSource dataSource) {
@@ -125,11 +129,8 @@ class LoadStore {
      * @return how the load was recorded, or empty when the event or version was recorded before
      */
     Optional<Recorded> record(NewLoad row) {
-        Load l = row.load();
-        boolean versioned = isVersioned(l);
-        // the same few statements over and over: built once each
-        String sql = recordStatements.computeIfAbsent(shape(row), s -> recordStatement(row, versioned, true));
-        JdbcClient.StatementSpec statement = jdbc.sql(sql).params(recordValues(row));
+        JdbcClient.StatementSpec statement =
+                jdbc.sql(recordStatement(row, true)).params(recordValues(row));
         try {
             return statement
                     .query((rs, n) -> new Recorded(LoadStatus.valueOf(rs.getString("status")), rs.getString("reason")))
@@ -141,29 +142,30 @@ class LoadStore {
     }
 
     /**
-     * PostgreSQL: records the rows as {@link #record} does each, in batches of one statement each (one round
-     * trip for all the rows of a shape: the driver pipelines a batch), inside the caller's transaction.
+     * Records the rows as {@link #record} does each, inside the caller's transaction: on H2 (in the process) one
+     * statement each, on PostgreSQL one batch per shape of row (one round trip: the driver pipelines a batch, the
+     * inserted rows read back as its generated keys).
      *
      * @return how each inserted row was recorded, by load id; a row absent was recorded before (its event id or
      *     version key is taken)
      */
     Map<UUID, Recorded> recordAll(List<NewLoad> rows) {
+        Map<UUID, Recorded> recorded = new HashMap<>();
         if (!postgres) {
-            throw new IllegalStateException("batched recording is for PostgreSQL; H2 records row by row");
+            rows.forEach(
+                    row -> record(row).ifPresent(r -> recorded.put(row.load().id(), r)));
+            return recorded;
         }
         Map<Integer, List<NewLoad>> byShape = new LinkedHashMap<>();
         rows.forEach(row ->
                 byShape.computeIfAbsent(shape(row), s -> new ArrayList<>()).add(row));
-        Map<UUID, Recorded> recorded = new HashMap<>();
-        byShape.forEach((shape, batch) -> {
-            NewLoad first = batch.get(0);
-            String sql = batchStatements.computeIfAbsent(
-                    shape, s -> recordStatement(first, isVersioned(first.load()), false));
+        byShape.values().forEach(batch -> {
             SqlParameterSource[] values = batch.stream()
                     .map(row -> new MapSqlParameterSource(recordValues(row)))
                     .toArray(SqlParameterSource[]::new);
             GeneratedKeyHolder keys = new GeneratedKeyHolder();
-            named.batchUpdate(sql, values, keys, new String[] {"id", "status", "reason"});
+            named.batchUpdate(
+                    recordStatement(batch.get(0), false), values, keys, new String[] {"id", "status", "reason"});
             for (Map<String, Object> key : keys.getKeyList()) {
                 recorded.put((UUID) key.get("id"), new Recorded(LoadStatus.valueOf((String) key.get("status")), (String)
                         key.get("reason")));
@@ -200,11 +202,18 @@ class LoadStore {
     }
 
     /**
-     * The statement of {@link #record} for a row of this shape; on PostgreSQL without its {@code RETURNING} clause
-     * when {@code returning} is false (the driver adds its own for a batch's generated keys).
+     * The statement of {@link #record} for a row of this shape, built once per shape (the same few over and
+     * over); on PostgreSQL without its {@code RETURNING} clause when {@code returning} is false (the driver adds its
+     * own for a batch's generated keys).
      */
-    private String recordStatement(NewLoad row, boolean versioned, boolean returning) {
+    private String recordStatement(NewLoad row, boolean returning) {
+        return recordStatements.computeIfAbsent(
+                shape(row) | (returning ? RETURNING : 0), shape -> buildRecordStatement(row, returning));
+    }
+
+    private String buildRecordStatement(NewLoad row, boolean returning) {
         Load l = row.load();
+        boolean versioned = isVersioned(l);
         String status;
         String reason;
         String finished;
@@ -282,12 +291,14 @@ class LoadStore {
     }
 
     /**
-     * PostgreSQL: {@link #supersedeOlderVersions} for each blob, in one batch (one round trip), inside the
-     * caller's transaction.
+     * {@link #supersedeOlderVersions} for each blob, inside the caller's transaction: on H2 one statement each, on
+     * PostgreSQL one batch (one round trip).
      */
-    List<Superseded> supersedeOlderVersionsAll(Collection<BlobId> blobs, Instant now) {
+    List<Superseded> supersedeOlderVersions(Collection<BlobId> blobs, Instant now) {
         if (!postgres) {
-            throw new IllegalStateException("batched superseding is for PostgreSQL; H2 supersedes blob by blob");
+            return blobs.stream()
+                    .flatMap(b -> supersedeOlderVersions(b.account(), b.container(), b.name(), now).stream())
+                    .toList();
         }
         SqlParameterSource[] values = blobs.stream()
                 .map(b -> new MapSqlParameterSource()

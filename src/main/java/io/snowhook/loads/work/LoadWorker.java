@@ -26,6 +26,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -645,37 +646,26 @@ class LoadWorker {
     /** Where one run's time went, for the {@code snowhook.load.phase} timers: summed over its tries. */
     private static final class PhaseTimes {
         final long started = System.nanoTime();
-        /** Nanoseconds by phase, -1 for a phase this run did not reach. */
-        long download = -1;
-
-        long insert = -1;
-        long batch = -1;
+        /** Nanoseconds by phase reached: download, insert or batch (the others are timed where they happen). */
+        final Map<LoadMetrics.Phase, Long> spent = new EnumMap<>(LoadMetrics.Phase.class);
 
         void downloaded(long nanos) {
-            download = Math.max(0, download) + nanos;
+            spent.merge(LoadMetrics.Phase.DOWNLOAD, nanos, Long::sum);
         }
 
         void inserted(long nanos) {
-            insert = Math.max(0, insert) + nanos;
+            spent.merge(LoadMetrics.Phase.INSERT, nanos, Long::sum);
         }
 
         void batched(long nanos) {
-            batch = Math.max(0, batch) + nanos;
+            spent.merge(LoadMetrics.Phase.BATCH, nanos, Long::sum);
         }
 
         /** Times the run's phases once its outcome was recorded, from {@code recording} to {@code recorded}. */
         void recorded(LoadMetrics metrics, @Nullable String table, long recording, long recorded) {
-            if (download >= 0) {
-                metrics.phase(table, LoadMetrics.Phase.DOWNLOAD, download);
-            }
-            if (insert >= 0) {
-                metrics.phase(table, LoadMetrics.Phase.INSERT, insert);
-            }
-            if (batch >= 0) {
-                metrics.phase(table, LoadMetrics.Phase.BATCH, batch);
-            }
+            spent.forEach((phase, nanos) -> metrics.phase(table, phase, nanos));
             metrics.phase(table, LoadMetrics.Phase.RECORD, recorded - recording);
-            long phases = Math.max(0, download) + Math.max(0, insert) + Math.max(0, batch);
+            long phases = spent.values().stream().mapToLong(Long::longValue).sum();
             metrics.phase(table, LoadMetrics.Phase.OTHER, recording - started - phases);
         }
     }
