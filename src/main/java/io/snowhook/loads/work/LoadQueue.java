@@ -48,6 +48,16 @@ class LoadQueue {
     private static final String CLAIMABLE =
             "(status = 'QUEUED' OR (status = 'LOADING' AND (lease_until IS NULL OR lease_until < :now)))";
 
+    /**
+     * No other load of the same blob runs under a live lease: one blob's loads run one after another, so an older
+     * version that passed its If-Match read before the blob was overwritten commits before the newer one, never
+     * over it (replace mode would otherwise delete the newer rows). Loads whose leases ran out do not hold up
+     * others: two of them both claimable never wait on each other.
+     */
+    private static final String BLOB_IDLE = " AND NOT EXISTS (SELECT 1 FROM loads o WHERE o.account = loads.account"
+            + " AND o.container = loads.container AND o.blob_name = loads.blob_name AND o.status = 'LOADING'"
+            + " AND o.lease_until >= :now AND o.id <> loads.id)";
+
     /** How many head candidates one claim reads: enough to find another target when the first one's rows were taken. */
     private static final int HEADS = 16;
 
@@ -127,7 +137,7 @@ class LoadQueue {
      *
      * <p>A load alone: one whose lease ran out (its worker died, perhaps because of it), one tried before, one
      * queued without an eTag (its version is read when it loads) and one without a plan. A batch holds one load
-     * of a blob.
+     * of a blob, and no load is claimed while another load of its blob runs under a live lease.
      *
      * @return the batch, its loads in queue order with attempts counting the try about to start; no loads when there
      *     is no work
@@ -171,7 +181,7 @@ class LoadQueue {
                                 .filter(c ->
                                         c != head && c.batchable() && c.group().equals(head.group()))
                                 .toList()
-                        : companions(head, batching.maxFiles() - 1);
+                        : companions(head, batching.maxFiles() - 1, now);
                 batch = batch(head, companions, batching);
                 if (batch.size() < batching.maxFiles()
                         && !batching.linger().isZero()
@@ -212,13 +222,16 @@ class LoadQueue {
     private Heads heads(Instant now, Set<String> skipAccounts) {
         String skip = skipAccounts.isEmpty() ? "" : " AND account NOT IN (:skip)";
         List<Candidate> heads = new ArrayList<>(select(
-                "status = 'LOADING' AND (lease_until IS NULL OR lease_until < :now)" + skip,
+                "status = 'LOADING' AND (lease_until IS NULL OR lease_until < :now)" + skip + BLOB_IDLE,
                 HEADS,
                 spec -> skipping(spec.param("now", timestamp(now)), skipAccounts)));
         boolean everyQueued = false;
         if (heads.size() < HEADS) {
             int limit = HEADS - heads.size();
-            List<Candidate> queued = select("status = 'QUEUED'" + skip, limit, spec -> skipping(spec, skipAccounts));
+            List<Candidate> queued = select(
+                    "status = 'QUEUED'" + skip + BLOB_IDLE,
+                    limit,
+                    spec -> skipping(spec.param("now", timestamp(now)), skipAccounts));
             everyQueued = queued.size() < limit;
             heads.addAll(queued);
         }
@@ -232,11 +245,11 @@ class LoadQueue {
     private record Heads(List<Candidate> candidates, boolean everyQueued) {}
 
     /** Queued loads that may share {@code head}'s statement, oldest first. */
-    private List<Candidate> companions(Candidate head, int limit) {
+    private List<Candidate> companions(Candidate head, int limit, Instant now) {
         return select(
                 "status = 'QUEUED' AND attempts = 0 AND etag IS NOT NULL AND account = :account"
                         + " AND container = :container AND table_name = :table AND file_format = :format"
-                        + " AND load_mode = :mode AND staging = :staging AND id <> :head",
+                        + " AND load_mode = :mode AND staging = :staging AND id <> :head" + BLOB_IDLE,
                 // rows another worker took meanwhile (H2) are left out by the claiming update: read a few more
                 skipLocked ? limit : Math.min(FileBatch.MAX_FILES, limit + HEADS),
                 spec -> spec.param("account", head.account())
@@ -245,7 +258,8 @@ class LoadQueue {
                         .param("format", head.format())
                         .param("mode", head.mode())
                         .param("staging", head.staging())
-                        .param("head", head.id()));
+                        .param("head", head.id())
+                        .param("now", timestamp(now)));
     }
 
     /** The head and the companions that fit the batch's bounds, in queue order. */

@@ -262,6 +262,10 @@ abstract class LoadQueueContract {
                 .extracting(Load::id)
                 .containsExactly(first.id(), other.id());
         assertThat(queue.claim("w1", LEASE, Set.of(), FIFTY).loads())
+                .as("not beside the first either, while it runs")
+                .isEmpty();
+        assertThat(queue.complete(first.id(), "w1", loaded(1))).isTrue();
+        assertThat(queue.claim("w1", LEASE, Set.of(), FIFTY).loads())
                 .extracting(Load::id)
                 .containsExactly(second.id());
     }
@@ -336,6 +340,69 @@ abstract class LoadQueueContract {
         assertThat(queue.claim("w2", LEASE, Set.of(), FIFTY).loads())
                 .as("untried again, they batch again")
                 .hasSize(2);
+    }
+
+    @Test
+    void claimsNoLoadOfABlobWhileAnotherLoadOfItRuns() {
+        String blob = uniqueOrders();
+        Load older = loads.submit(List.of(event(blob, "0x8DCB1", "0001"))).get(0);
+        queue.claim("w1", LEASE).orElseThrow();
+        // the blob is overwritten while its first version loads: the newer version waits in the queue
+        Load newer = loads.submit(List.of(event(blob, "0x8DCB2", "0002"))).get(0);
+        assertThat(newer.status()).isEqualTo(LoadStatus.QUEUED);
+
+        assertThat(queue.claim("w2", LEASE)).as("alone").isEmpty();
+        assertThat(queue.claim("w2", LEASE, Set.of(), FIFTY).loads())
+                .as("in a batch")
+                .isEmpty();
+
+        assertThat(queue.complete(older.id(), "w1", loaded(1))).isTrue();
+        assertThat(queue.claim("w2", LEASE))
+                .as("claimable once the older version is done")
+                .hasValueSatisfying(l -> assertThat(l.id()).isEqualTo(newer.id()));
+    }
+
+    @Test
+    void aBatchLeavesOutTheLoadOfABlobAnotherLoadOfWhichRuns() {
+        String busy = uniqueOrders();
+        loads.submit(List.of(event(busy, "0x8DCB1", "0001")));
+        queue.claim("w1", LEASE).orElseThrow();
+        Load newer = loads.submit(List.of(event(busy, "0x8DCB2", "0002"))).get(0);
+        // more queued than one claim reads as heads: the batch's companions come from a query of their own
+        Set<UUID> others = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            others.add(queued().id());
+        }
+
+        LoadQueue.Claimed batch = queue.claim("w2", LEASE, Set.of(), FIFTY);
+
+        assertThat(batch.loads()).extracting(Load::id).containsExactlyInAnyOrderElementsOf(others);
+        assertThat(loads.get(newer.id()).status()).isEqualTo(LoadStatus.QUEUED);
+    }
+
+    @Test
+    void loadsOfOneBlobWhoseLeasesRanOutDoNotHoldEachOtherUp() {
+        String blob = uniqueOrders();
+        Load older = loads.submit(List.of(event(blob, "0x8DCB1", "0001"))).get(0);
+        queue.claim("crashed", Duration.ofMillis(-1)).orElseThrow();
+        Load newer = loads.submit(List.of(event(blob, "0x8DCB2", "0002"))).get(0);
+        // both loads of the blob held by workers that are gone
+        jdbc.sql("UPDATE loads SET status = 'LOADING', claimed_by = 'crashed too', lease_until = :past WHERE id = :id")
+                .param(
+                        "past",
+                        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(1))
+                .param("id", newer.id())
+                .update();
+
+        assertThat(queue.claim("w2", LEASE))
+                .as("the oldest expired claim is taken over")
+                .hasValueSatisfying(l -> assertThat(l.id()).isEqualTo(older.id()));
+        assertThat(queue.claim("w3", LEASE))
+                .as("the other waits while the blob's first load runs again")
+                .isEmpty();
+        assertThat(queue.complete(older.id(), "w2", loaded(1))).isTrue();
+        assertThat(queue.claim("w3", LEASE))
+                .hasValueSatisfying(l -> assertThat(l.id()).isEqualTo(newer.id()));
     }
 
     static Outcome loaded(long rows) {
