@@ -199,7 +199,7 @@ class LoadWorker {
                 }
                 return observed(load.account(), () -> attempt(load, staging, attempt, times));
             });
-            boolean recorded = record(
+            boolean recorded = recordLoaded(
                     load,
                     worker,
                     Outcome.loaded(
@@ -222,6 +222,16 @@ class LoadWorker {
             }
         } catch (LostClaim e) {
             log.warn("load {} of blob {} was taken over by another worker; leaving it", load.id(), load.blob());
+        } catch (OutcomeNotRecorded e) {
+            log.error(
+                    "load {} of blob {}/{}/{}: its rows are in {}, but the ledger did not take the outcome ({}); it"
+                            + " stays LOADING until its lease ends, then runs again and replaces its own rows",
+                    load.id(),
+                    load.account(),
+                    load.container(),
+                    load.blob(),
+                    load.table(),
+                    e.getCause().toString());
         } catch (DependencyDown e) {
             if (queue.release(load.id(), worker, before)) {
                 log.info(
@@ -236,7 +246,7 @@ class LoadWorker {
             }
         } catch (BackOffInterruptedException e) {
             // shutting down while waiting to retry: the next start tries again
-            release(load, worker);
+            uninterrupted(() -> release(load, worker));
         } catch (RuntimeException e) {
             recordFailure(load, worker, attempts.get(), e, times);
         } finally {
@@ -314,7 +324,12 @@ class LoadWorker {
                         outcome(result, attempts, bytes.get(result.file().loadId())));
             }
             long recording = System.nanoTime();
-            Set<UUID> recorded = queue.complete(worker, outcomes);
+            Set<UUID> recorded;
+            try {
+                recorded = queue.complete(worker, outcomes);
+            } catch (RuntimeException e) {
+                throw new OutcomeNotRecorded(e);
+            }
             times.recorded(metrics, target.table(), recording, System.nanoTime());
             long rows = 0;
             int loaded = 0;
@@ -348,11 +363,20 @@ class LoadWorker {
                     rows,
                     attempts);
         } catch (LostClaim e) {
-            int released = queue.releaseBatch(batchId, worker, 0);
+            // the try about to start was counted on the loads still held (recordBatchAttempt), and never ran
+            int released = queue.releaseBatch(batchId, worker, 1);
             log.warn(
                     "batch {}: loads were taken over by another worker; {} still held put back in the queue",
                     batchId,
                     released);
+        } catch (OutcomeNotRecorded e) {
+            log.error(
+                    "batch {} of {} files: the warehouse has their results, but the ledger did not take the outcomes"
+                            + " ({}); they stay LOADING until their leases end, then run again, each replacing its own"
+                            + " rows",
+                    batchId,
+                    loads.size(),
+                    e.getCause().toString());
         } catch (DependencyDown e) {
             int released = queue.releaseBatch(batchId, worker, counted.get());
             log.info(
@@ -365,8 +389,10 @@ class LoadWorker {
                     released);
         } catch (BackOffInterruptedException e) {
             // shutting down while waiting to retry: the next start tries again
-            int released = queue.releaseBatch(batchId, worker, 0);
-            log.info("batch {}: {} loads put back in the queue (shutdown)", batchId, released);
+            uninterrupted(() -> {
+                int released = queue.releaseBatch(batchId, worker, 0);
+                log.info("batch {}: {} loads put back in the queue (shutdown)", batchId, released);
+            });
         } catch (RuntimeException e) {
             int attempts = before + Math.max(1, tries.get());
             long recording = System.nanoTime();
@@ -515,6 +541,35 @@ class LoadWorker {
                 load.blob(),
                 outcome.status());
         return false;
+    }
+
+    /**
+     * Records a load's rows as {@code LOADED}. The warehouse has committed them: a ledger that fails now must not
+     * turn the load into a failure, so the failure ends the run instead (the lease runs out and the load runs again,
+     * replacing its own rows).
+     */
+    private boolean recordLoaded(Load load, String worker, Outcome outcome, PhaseTimes times) {
+        try {
+            return record(load, worker, outcome, times);
+        } catch (RuntimeException e) {
+            throw new OutcomeNotRecorded(e);
+        }
+    }
+
+    /**
+     * Runs {@code step} with the thread's interrupt flag cleared, then sets it again: Spring Retry sets the flag when
+     * shutdown ends a wait between tries, and a connection pool or H2's file channel refuses or closes on an
+     * interrupted thread — the loads would not go back to the queue.
+     */
+    private static void uninterrupted(Runnable step) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            step.run();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void release(Load load, String worker) {
@@ -687,6 +742,16 @@ class LoadWorker {
         DependencyDown(String dependency, RuntimeException failure) {
             super(dependency + " is known down: " + failure.getMessage(), failure, false, false);
             this.dependency = dependency;
+        }
+    }
+
+    /**
+     * The warehouse committed a run's rows but the ledger failed to take the outcome: the run ends without recording
+     * anything else, the load keeps its claim until the lease runs out.
+     */
+    private static final class OutcomeNotRecorded extends RuntimeException {
+        OutcomeNotRecorded(RuntimeException cause) {
+            super("the outcome was not recorded", cause, false, false);
         }
     }
 

@@ -217,7 +217,9 @@ class LoadWorkers implements SmartLifecycle {
                         first.blob(),
                         e.toString());
             } finally {
-                claimed.loads().forEach(load -> running.remove(load.id()));
+                // only this worker's entries: another worker may have reclaimed one of these loads meanwhile (this
+                // worker's lease ran out) and must keep its lease renewed
+                claimed.loads().forEach(load -> running.remove(load.id(), id));
             }
         }
     }

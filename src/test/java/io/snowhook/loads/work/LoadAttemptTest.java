@@ -43,6 +43,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.util.unit.DataSize;
@@ -58,6 +59,12 @@ class LoadAttemptTest {
     final Map<BlobId, String> etags = new HashMap<>();
     final List<FileLoad> loaded = new ArrayList<>();
     final List<RuntimeException> warehouseFailures = new ArrayList<>();
+    /** Run as the warehouse is next called, before anything else: another worker's step at that moment. */
+    final List<Runnable> onWarehouseCall = new ArrayList<>();
+    /** Outcomes the ledger is to refuse next (a connection dropped while recording). */
+    int ledgerRefusals;
+    /** Whether each release of a load or batch ran on an interrupted thread. */
+    final List<Boolean> releasedInterrupted = new ArrayList<>();
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final Set<UUID> readFromStorage = new HashSet<>();
@@ -98,6 +105,9 @@ class LoadAttemptTest {
     final Warehouse warehouse = new Warehouse() {
         @Override
         public LoadResult load(FileLoad file, @Nullable InputStream content) {
+            if (!onWarehouseCall.isEmpty()) {
+                onWarehouseCall.remove(0).run();
+            }
             if (!warehouseFailures.isEmpty()) {
                 throw warehouseFailures.remove(0);
             }
@@ -128,7 +138,31 @@ class LoadAttemptTest {
         dataSource.setURL("jdbc:h2:mem:load-attempt-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = JdbcClient.create(dataSource);
-        queue = new LoadQueue(jdbc, dataSource, new DataSourceTransactionManager(dataSource));
+        queue = new LoadQueue(jdbc, dataSource, new DataSourceTransactionManager(dataSource)) {
+            @Override
+            boolean complete(UUID id, String worker, Outcome outcome) {
+                refuseIfAsked();
+                return super.complete(id, worker, outcome);
+            }
+
+            @Override
+            Set<UUID> complete(String worker, Map<UUID, Outcome> outcomes) {
+                refuseIfAsked();
+                return super.complete(worker, outcomes);
+            }
+
+            @Override
+            boolean release(UUID id, String worker) {
+                releasedInterrupted.add(Thread.currentThread().isInterrupted());
+                return super.release(id, worker);
+            }
+
+            @Override
+            int releaseBatch(UUID batchId, String worker, int uncounted) {
+                releasedInterrupted.add(Thread.currentThread().isInterrupted());
+                return super.releaseBatch(batchId, worker, uncounted);
+            }
+        };
         LoadsProperties properties = new LoadsProperties(
                 1,
                 Duration.ofMillis(500),
@@ -263,6 +297,112 @@ class LoadAttemptTest {
         attempt();
 
         assertThat(phases()).containsOnlyKeys("insert", "record", "other");
+    }
+
+    void refuseIfAsked() {
+        if (ledgerRefusals > 0) {
+            ledgerRefusals--;
+            throw new DataAccessResourceFailureException("the ledger's connection was reset");
+        }
+    }
+
+    Load row(UUID id) {
+        return jdbc.sql("SELECT " + io.snowhook.loads.ledger.LoadRows.COLUMNS + " FROM loads WHERE id = :id")
+                .param("id", id)
+                .query(io.snowhook.loads.ledger.LoadRows.MAPPER)
+                .single();
+    }
+
+    static final LoadQueue.Batching FIFTY = new LoadQueue.Batching(50, Long.MAX_VALUE, Duration.ZERO);
+
+    @Test
+    void aLoadWhoseOutcomeTheLedgerRefusedStaysLoadingNotFailed() {
+        UUID id = queued("orders/f1/unrecorded.csv", "0x1", "header\na\n");
+        ledgerRefusals = 1;
+
+        Load load = attempt();
+
+        // the rows are in: the load runs again once its lease runs out, replacing them, and is never FAILED
+        assertThat(load.status()).isEqualTo(LoadStatus.LOADING);
+        assertThat(load.error()).isNull();
+        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(id);
+    }
+
+    @Test
+    void aBatchWhoseOutcomesTheLedgerRefusedStaysLoadingNotFailed() {
+        UUID first = queued("orders/f1/unrecorded-1.csv", "0x1", "header\na\n");
+        UUID second = queued("orders/f1/unrecorded-2.csv", "0x1", "header\na\n");
+        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        assertThat(batch.loads()).hasSize(2);
+        ledgerRefusals = 1;
+
+        worker.run(batch, "w1");
+
+        assertThat(List.of(row(first), row(second))).allSatisfy(l -> {
+            assertThat(l.status()).isEqualTo(LoadStatus.LOADING);
+            assertThat(l.error()).isNull();
+        });
+        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(first, second);
+    }
+
+    @Test
+    void aBatchThatLostALoadBeforeItsRetryReleasesTheRestWithoutCountingTheTryNotMade() {
+        UUID first = queued("orders/f1/lost-1.csv", "0x1", "header\na\n");
+        UUID second = queued("orders/f1/lost-2.csv", "0x1", "header\na\n");
+        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        // the first try fails transiently; meanwhile another worker took over the second load
+        onWarehouseCall.add(() -> jdbc.sql("UPDATE loads SET claimed_by = 'w2' WHERE id = :id")
+                .param("id", second)
+                .update());
+        warehouseFailures.add(new BlobUnavailable("storage reset the connection", new IOException("reset")));
+
+        worker.run(batch, "w1");
+
+        Load released = row(first);
+        assertThat(released.status()).isEqualTo(LoadStatus.QUEUED);
+        assertThat(released.attempts()).as("the one try made").isEqualTo(1);
+        assertThat(row(second).status()).isEqualTo(LoadStatus.LOADING);
+    }
+
+    @Test
+    void shutdownDuringABackOffReleasesTheLoadOnAnUninterruptedThread() {
+        UUID id = queued("orders/f1/shutdown.csv", "0x1", "header\na\n");
+        warehouseFailures.add(new BlobUnavailable("storage reset the connection", new IOException("reset")));
+        worker.stopRetrying();
+        try {
+            Load load = attempt();
+
+            assertThat(load.status()).isEqualTo(LoadStatus.QUEUED);
+            assertThat(releasedInterrupted).containsExactly(false);
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("the interrupt stands after the release")
+                    .isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(jdbc.sql("SELECT claimed_by FROM loads WHERE id = :id")
+                        .param("id", id)
+                        .query(String.class)
+                        .optional())
+                .isEmpty();
+    }
+
+    @Test
+    void shutdownDuringABatchBackOffReleasesTheBatchOnAnUninterruptedThread() {
+        UUID first = queued("orders/f1/shutdown-1.csv", "0x1", "header\na\n");
+        UUID second = queued("orders/f1/shutdown-2.csv", "0x1", "header\na\n");
+        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        warehouseFailures.add(new BlobUnavailable("storage reset the connection", new IOException("reset")));
+        worker.stopRetrying();
+        try {
+            worker.run(batch, "w1");
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(releasedInterrupted).containsExactly(false);
+        assertThat(List.of(row(first), row(second)))
+                .allSatisfy(l -> assertThat(l.status()).isEqualTo(LoadStatus.QUEUED));
     }
 
     /** The {@code snowhook.load.phase} timers recorded, by phase. */
