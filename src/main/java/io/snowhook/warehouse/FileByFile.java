@@ -14,11 +14,18 @@ public final class FileByFile {
 
     private FileByFile() {}
 
-    /** Loads every file of {@code batch} on its own, in order; a transient failure ends the batch. */
+    /**
+     * Loads every file of {@code batch} on its own, in order; a transient failure ends the batch, as a {@link
+     * PartlyLoaded} naming the files settled before it.
+     */
     public static List<FileResult> load(Warehouse warehouse, FileBatch batch, FileContents contents) {
         List<FileResult> results = new ArrayList<>(batch.files().size());
         for (FileLoad file : batch.files()) {
-            results.add(load(warehouse, file, contents));
+            try {
+                results.add(load(warehouse, file, contents));
+            } catch (TransientFailure e) {
+                throw PartlyLoaded.after(results, e);
+            }
         }
         return results;
     }

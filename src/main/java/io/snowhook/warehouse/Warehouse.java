@@ -38,7 +38,9 @@ public interface Warehouse {
      *   <li>A {@link io.snowhook.system.TransientFailure} — warehouse busy or unreachable ({@link
      *       WarehouseUnavailable}), or one that {@code contents} raised for an outage of storage — is thrown for the
      *       whole batch: retry the batch (as a new attempt). Files a failed try committed are loaded again by the
-     *       retry without duplicating their rows.
+     *       retry without duplicating their rows — unless the failure is a {@link PartlyLoaded} naming the files
+     *       settled before it (committed each on its own, or failed for a reason of their own): the retry leaves
+     *       those out, and they keep their results when the retries run out.
      *   <li>{@code contents} is opened for a file only when {@link #readsFromStorage} is false for it, once per try,
      *       and closed by the adapter; what its streams throw for one file fails only that file ({@link
      *       FileContents#open}).

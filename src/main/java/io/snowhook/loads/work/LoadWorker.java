@@ -17,6 +17,7 @@ import io.snowhook.warehouse.FileRejected;
 import io.snowhook.warehouse.FileResult;
 import io.snowhook.warehouse.LoadResult;
 import io.snowhook.warehouse.LoadTarget;
+import io.snowhook.warehouse.PartlyLoaded;
 import io.snowhook.warehouse.SourceFileNotFound;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.Warehouse;
@@ -269,6 +270,7 @@ class LoadWorker {
         // tries counted on the rows: the claim counted the first
         AtomicInteger counted = new AtomicInteger(1);
         Map<UUID, Long> bytes = new ConcurrentHashMap<>();
+        Map<UUID, FileResult> settled = new ConcurrentHashMap<>();
         LoadTarget target = new LoadTarget(
                 Objects.requireNonNull(first.table()),
                 Objects.requireNonNull(first.format()),
@@ -302,14 +304,32 @@ class LoadWorker {
                     }
                     counted.incrementAndGet();
                 }
+                // files an earlier try settled for good (a PartlyLoaded) are not loaded again
                 List<FileLoad> files = loads.stream()
+                        .filter(l -> !settled.containsKey(l.id()))
                         .map(l -> file(l, target.staging(), before + attempt, l.etag(), l.size()))
                         .toList();
+                if (files.isEmpty()) {
+                    return List.copyOf(settled.values());
+                }
                 FileBatch batch = new FileBatch(batchId, attempt, target, first.account(), first.container(), files);
-                bytes.clear();
+                bytes.keySet().retainAll(settled.keySet());
                 long loading = System.nanoTime();
                 try {
-                    return observed(first.account(), () -> warehouse.load(batch, file -> open(file, bytes)));
+                    List<FileResult> loaded = observed(first.account(), () -> {
+                        try {
+                            return warehouse.load(batch, file -> open(file, bytes));
+                        } catch (PartlyLoaded e) {
+                            e.settled().forEach(r -> settled.put(r.file().loadId(), r));
+                            throw e.failure();
+                        }
+                    });
+                    Map<UUID, FileResult> byId = new HashMap<>(settled);
+                    loaded.forEach(r -> byId.put(r.file().loadId(), r));
+                    return loads.stream()
+                            .map(l -> byId.get(l.id()))
+                            .filter(Objects::nonNull)
+                            .toList();
                 } finally {
                     times.batched(System.nanoTime() - loading);
                 }
@@ -363,6 +383,7 @@ class LoadWorker {
                     rows,
                     attempts);
         } catch (LostClaim e) {
+            recordSettled(loads, worker, settled, before + tries.get() - 1, bytes);
             // the try about to start was counted on the loads still held (recordBatchAttempt), and never ran
             int released = queue.releaseBatch(batchId, worker, 1);
             log.warn(
@@ -378,6 +399,7 @@ class LoadWorker {
                     loads.size(),
                     e.getCause().toString());
         } catch (DependencyDown e) {
+            recordSettled(loads, worker, settled, before + tries.get(), bytes);
             int released = queue.releaseBatch(batchId, worker, counted.get());
             log.info(
                     "batch {} of {} files waits in the queue: {} is known down (its tries meanwhile do not count,"
@@ -390,6 +412,7 @@ class LoadWorker {
         } catch (BackOffInterruptedException e) {
             // shutting down while waiting to retry: the next start tries again
             uninterrupted(() -> {
+                recordSettled(loads, worker, settled, before + tries.get(), bytes);
                 int released = queue.releaseBatch(batchId, worker, 0);
                 log.info("batch {}: {} loads put back in the queue (shutdown)", batchId, released);
             });
@@ -398,11 +421,45 @@ class LoadWorker {
             long recording = System.nanoTime();
             for (Load load : loads) {
                 // one record per load: the batch's phases are timed once, over all of them
-                recordFailure(load, worker, attempts, e, null);
+                if (!settled.containsKey(load.id())) {
+                    recordFailure(load, worker, attempts, e, null);
+                }
             }
+            recordSettled(loads, worker, settled, attempts, bytes);
             times.recorded(metrics, target.table(), recording, System.nanoTime());
         } finally {
             metrics.statements(target.table(), WarehouseStatements.onThisThread() - statements, loads.size());
+        }
+    }
+
+    /**
+     * Records the outcome of each load of a batch that an earlier try settled for good (a {@link PartlyLoaded}: its
+     * rows committed, or it failed for a reason of its own), however the batch ends; the other loads are left as they
+     * are.
+     */
+    private void recordSettled(
+            List<Load> loads, String worker, Map<UUID, FileResult> settled, int attempts, Map<UUID, Long> bytes) {
+        for (Load load : loads) {
+            FileResult result = settled.get(load.id());
+            if (result == null) {
+                continue;
+            }
+            Outcome outcome = outcome(result, attempts, bytes.get(load.id()));
+            if (record(load, worker, outcome, null)) {
+                if (outcome.status() == LoadStatus.LOADED) {
+                    log.info(
+                            "load {} of blob {}/{}/{} LOADED: {} rows into {} (committed before the rest of its batch"
+                                    + " met a transient failure)",
+                            load.id(),
+                            load.account(),
+                            load.container(),
+                            load.blob(),
+                            outcome.rowsLoaded(),
+                            load.table());
+                } else {
+                    logOutcome(load, outcome, result instanceof FileResult.Failed f ? f.failure() : null);
+                }
+            }
         }
     }
 

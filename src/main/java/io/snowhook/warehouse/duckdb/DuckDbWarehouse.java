@@ -11,6 +11,7 @@ import io.snowhook.warehouse.FileResult;
 import io.snowhook.warehouse.Lineage;
 import io.snowhook.warehouse.LoadMode;
 import io.snowhook.warehouse.LoadResult;
+import io.snowhook.warehouse.PartlyLoaded;
 import io.snowhook.warehouse.SourceStream;
 import io.snowhook.warehouse.Warehouse;
 import io.snowhook.warehouse.WarehouseFailure;
@@ -336,8 +337,9 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 long n = copy(conn, s.file(), table, s.path());
                 results.put(s.file().loadId(), FileResult.loaded(s.file(), new LoadResult(n, n)));
             } catch (RuntimeException e) {
-                if (TransientFailure.is(e)) {
-                    throw e;
+                if (e instanceof TransientFailure transientFailure) {
+                    // the files before it committed, each in its own transaction: the retry leaves them out
+                    throw PartlyLoaded.after(results.values(), transientFailure);
                 }
                 results.put(s.file().loadId(), FileResult.failed(s.file(), e));
             }

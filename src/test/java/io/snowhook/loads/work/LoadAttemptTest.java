@@ -21,6 +21,7 @@ import io.snowhook.warehouse.LoadMode;
 import io.snowhook.warehouse.LoadResult;
 import io.snowhook.warehouse.Staging;
 import io.snowhook.warehouse.Warehouse;
+import io.snowhook.warehouse.WarehouseUnavailable;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -362,6 +363,79 @@ class LoadAttemptTest {
         assertThat(released.status()).isEqualTo(LoadStatus.QUEUED);
         assertThat(released.attempts()).as("the one try made").isEqualTo(1);
         assertThat(row(second).status()).isEqualTo(LoadStatus.LOADING);
+    }
+
+    /**
+     * The warehouse's {@code n}th call after those already planned fails transiently (the calls before it pass): busy,
+     * or — {@code connection} — without an answer, which counts towards the warehouse being known down.
+     */
+    void warehouseCallFails(int n, boolean connection) {
+        for (int i = 1; i < n; i++) {
+            onWarehouseCall.add(() -> {});
+        }
+        onWarehouseCall.add(() -> {
+            throw connection
+                    ? new WarehouseUnavailable("the warehouse dropped the connection", new IOException("reset"))
+                    : new WarehouseUnavailable("the warehouse is busy");
+        });
+    }
+
+    @Test
+    void aBatchRetriedAfterSomeFilesCommittedLoadsOnlyTheOthersAgain() {
+        UUID first = queued("orders/f1/settled-1.csv", "0x1", "header\na\n");
+        UUID second = queued("orders/f1/settled-2.csv", "0x1", "header\na\nb\n");
+        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        // file by file: the first file commits, the second finds the warehouse busy
+        warehouseCallFails(2, false);
+
+        worker.run(batch, "w1");
+
+        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(first, second);
+        assertThat(row(first).status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(row(first).rowsLoaded()).isEqualTo(1L);
+        assertThat(row(second).status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(row(second).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileCommittedBeforeTheRetriesRanOutStaysLoaded() {
+        UUID first = queued("orders/f1/kept-1.csv", "0x1", "header\na\n");
+        UUID second = queued("orders/f1/kept-2.csv", "0x1", "header\na\n");
+        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        // the second file finds the warehouse busy on each of the 3 tries
+        warehouseCallFails(2, false);
+        warehouseCallFails(1, false);
+        warehouseCallFails(1, false);
+
+        worker.run(batch, "w1");
+
+        Load kept = row(first);
+        assertThat(kept.status()).as("its rows committed on the first try").isEqualTo(LoadStatus.LOADED);
+        assertThat(kept.rowsLoaded()).isEqualTo(1L);
+        Load failed = row(second);
+        assertThat(failed.status()).isEqualTo(LoadStatus.FAILED);
+        assertThat(failed.error()).startsWith("gave up after 3 attempts");
+        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(first);
+    }
+
+    @Test
+    void aFileCommittedBeforeTheWarehouseWentDownStaysLoadedTheRestWaits() {
+        UUID first = queued("orders/f1/outage-1.csv", "0x1", "header\na\n");
+        UUID second = queued("orders/f1/outage-2.csv", "0x1", "header\na\n");
+        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        // no answer from the warehouse for the second file, 3 times: the warehouse is known down
+        warehouseCallFails(2, true);
+        warehouseCallFails(1, true);
+        warehouseCallFails(1, true);
+
+        worker.run(batch, "w1");
+
+        assertThat(row(first).status()).isEqualTo(LoadStatus.LOADED);
+        Load waiting = row(second);
+        assertThat(waiting.status()).isEqualTo(LoadStatus.QUEUED);
+        assertThat(waiting.attempts())
+                .as("tries that met the outage do not count")
+                .isZero();
     }
 
     @Test
