@@ -820,8 +820,10 @@ class LoadWorker {
     }
 
     /**
-     * Counts the bytes read and remembers the first storage failure, whatever the reader does with it.
-     * Hand-written: a dozen lines, where a library (Guava, Commons IO) would be a new dependency.
+     * Counts the bytes read and remembers the first storage failure, whatever the reader does with it — an I/O error
+     * too, as the storage's {@link BlobUnavailable}: a warehouse adapter wraps it in its own failure, which would
+     * blame the warehouse for storage's fault. Hand-written: a dozen lines, where a library (Guava, Commons IO) would
+     * be a new dependency.
      */
     private static final class CountingStream extends FilterInputStream {
 
@@ -866,6 +868,8 @@ class LoadWorker {
                     endedAt = System.nanoTime();
                 }
                 return b;
+            } catch (IOException e) {
+                throw remember(e);
             } catch (RuntimeException e) {
                 throw remember(e);
             }
@@ -881,6 +885,8 @@ class LoadWorker {
                     endedAt = System.nanoTime();
                 }
                 return n;
+            } catch (IOException e) {
+                throw remember(e);
             } catch (RuntimeException e) {
                 throw remember(e);
             }
@@ -892,14 +898,16 @@ class LoadWorker {
                 long skipped = super.skip(n);
                 count += skipped;
                 return skipped;
+            } catch (IOException e) {
+                throw remember(e);
             } catch (RuntimeException e) {
                 throw remember(e);
             }
         }
 
-        private RuntimeException remember(RuntimeException e) {
+        private <E extends Exception> E remember(E e) {
             if (failure == null) {
-                failure = e;
+                failure = e instanceof RuntimeException r ? r : new BlobUnavailable("reading the blob failed", e);
             }
             return e;
         }

@@ -62,6 +62,8 @@ class LoadAttemptTest {
     final List<RuntimeException> warehouseFailures = new ArrayList<>();
     /** Run as the warehouse is next called, before anything else: another worker's step at that moment. */
     final List<Runnable> onWarehouseCall = new ArrayList<>();
+    /** I/O errors the next blobs opened raise on their first read, one each. */
+    final List<IOException> readFailures = new ArrayList<>();
     /** Outcomes the ledger is to refuse next (a connection dropped while recording). */
     int ledgerRefusals;
     /** Whether each release of a load or batch ran on an interrupted thread. */
@@ -71,6 +73,7 @@ class LoadAttemptTest {
     final Set<UUID> readFromStorage = new HashSet<>();
 
     JdbcClient jdbc;
+    Outages outages;
     LoadQueue queue;
     LoadWorker worker;
 
@@ -82,6 +85,18 @@ class LoadAttemptTest {
                 throw new BlobChanged("eTag is now " + etag);
             }
             byte[] bytes = blobs.get(id).getBytes(StandardCharsets.UTF_8);
+            if (!readFailures.isEmpty()) {
+                IOException failure = readFailures.remove(0);
+                return new BlobContent(
+                        new InputStream() {
+                            @Override
+                            public int read() throws IOException {
+                                throw failure;
+                            }
+                        },
+                        bytes.length,
+                        etag);
+            }
             return new BlobContent(new ByteArrayInputStream(bytes), bytes.length, etag);
         }
 
@@ -176,8 +191,7 @@ class LoadAttemptTest {
                 Duration.ofHours(1),
                 new LoadsProperties.Batch(50, DataSize.ofGigabytes(1), Duration.ZERO));
         LoadMetrics metrics = new LoadMetrics(meters, statuses -> new EnumMap<>(LoadStatus.class), Clock.systemUTC());
-        Outages outages =
-                new Outages(new OutagesProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(2)), e -> {}, null);
+        outages = new Outages(new OutagesProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(2)), e -> {}, null);
         worker = new LoadWorker(queue, storage, warehouse, properties, metrics, outages);
     }
 
@@ -238,6 +252,19 @@ class LoadAttemptTest {
 
         assertThat(load.status()).isEqualTo(LoadStatus.LOADED);
         assertThat(load.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void anIoErrorReadingTheBlobIsStoragesTransientFailureWhateverTheWarehouseMadeOfIt() {
+        queued("orders/f1/read-error.csv", "0x1", "header\na\n");
+        // the warehouse wraps the read's I/O error in a failure of its own (here not a transient one)
+        readFailures.add(new IOException("connection reset by peer"));
+
+        Load load = attempt();
+
+        assertThat(load.status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(load.attempts()).as("retried as storage's transient failure").isEqualTo(2);
+        assertThat(outages.isDown(Outages.WAREHOUSE)).isFalse();
     }
 
     @Test
