@@ -358,38 +358,33 @@ class LoadAttemptTest {
 
     @Test
     void aBatchWhoseOutcomesTheLedgerRefusedStaysLoadingNotFailed() {
-        UUID first = queued("orders/f1/unrecorded-1.csv", "0x1", "header\na\n");
-        UUID second = queued("orders/f1/unrecorded-2.csv", "0x1", "header\na\n");
-        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
-        assertThat(batch.loads()).hasSize(2);
+        Two two = claimedTwo("unrecorded");
         ledgerRefusals = 1;
 
-        worker.run(batch, "w1");
+        worker.run(two.batch(), "w1");
 
-        assertThat(List.of(row(first), row(second))).allSatisfy(l -> {
+        assertThat(List.of(row(two.first()), row(two.second()))).allSatisfy(l -> {
             assertThat(l.status()).isEqualTo(LoadStatus.LOADING);
             assertThat(l.error()).isNull();
         });
-        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(first, second);
+        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(two.first(), two.second());
     }
 
     @Test
     void aBatchThatLostALoadBeforeItsRetryReleasesTheRestWithoutCountingTheTryNotMade() {
-        UUID first = queued("orders/f1/lost-1.csv", "0x1", "header\na\n");
-        UUID second = queued("orders/f1/lost-2.csv", "0x1", "header\na\n");
-        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        Two two = claimedTwo("lost");
         // the first try fails transiently; meanwhile another worker took over the second load
         onWarehouseCall.add(() -> jdbc.sql("UPDATE loads SET claimed_by = 'w2' WHERE id = :id")
-                .param("id", second)
+                .param("id", two.second())
                 .update());
         warehouseFailures.add(new BlobUnavailable("storage reset the connection", new IOException("reset")));
 
-        worker.run(batch, "w1");
+        worker.run(two.batch(), "w1");
 
-        Load released = row(first);
+        Load released = row(two.first());
         assertThat(released.status()).isEqualTo(LoadStatus.QUEUED);
         assertThat(released.attempts()).as("the one try made").isEqualTo(1);
-        assertThat(row(second).status()).isEqualTo(LoadStatus.LOADING);
+        assertThat(row(two.second()).status()).isEqualTo(LoadStatus.LOADING);
     }
 
     /**
@@ -407,58 +402,72 @@ class LoadAttemptTest {
         });
     }
 
+    /** The second file of a batch meets a transient failure on each of its 3 tries (see {@link #warehouseCallFails}). */
+    void secondFileFailsEveryTry(boolean connection) {
+        warehouseCallFails(2, connection);
+        warehouseCallFails(1, connection);
+        warehouseCallFails(1, connection);
+    }
+
+    /** Two loads of one target, queued and claimed by {@code w1} as one batch. */
+    record Two(UUID first, UUID second, LoadQueue.Claimed batch) {}
+
+    /** Two loads queued, {@code orders/f1/<name>-1.csv} and {@code -2.csv} (a header and a row each), claimed. */
+    Two claimedTwo(String name) {
+        return claimedTwo(name, "header\na\n");
+    }
+
+    /** As {@link #claimedTwo(String)}, the second file with {@code second} as its content. */
+    Two claimedTwo(String name, String second) {
+        UUID a = queued("orders/f1/" + name + "-1.csv", "0x1", "header\na\n");
+        UUID b = queued("orders/f1/" + name + "-2.csv", "0x1", second);
+        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        assertThat(batch.loads()).hasSize(2);
+        return new Two(a, b, batch);
+    }
+
     @Test
     void aBatchRetriedAfterSomeFilesCommittedLoadsOnlyTheOthersAgain() {
-        UUID first = queued("orders/f1/settled-1.csv", "0x1", "header\na\n");
-        UUID second = queued("orders/f1/settled-2.csv", "0x1", "header\na\nb\n");
-        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        Two two = claimedTwo("settled", "header\na\nb\n");
         // file by file: the first file commits, the second finds the warehouse busy
         warehouseCallFails(2, false);
 
-        worker.run(batch, "w1");
+        worker.run(two.batch(), "w1");
 
-        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(first, second);
-        assertThat(row(first).status()).isEqualTo(LoadStatus.LOADED);
-        assertThat(row(first).rowsLoaded()).isEqualTo(1L);
-        assertThat(row(second).status()).isEqualTo(LoadStatus.LOADED);
-        assertThat(row(second).attempts()).isEqualTo(2);
+        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(two.first(), two.second());
+        assertThat(row(two.first()).status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(row(two.first()).rowsLoaded()).isEqualTo(1L);
+        assertThat(row(two.second()).status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(row(two.second()).attempts()).isEqualTo(2);
     }
 
     @Test
     void aFileCommittedBeforeTheRetriesRanOutStaysLoaded() {
-        UUID first = queued("orders/f1/kept-1.csv", "0x1", "header\na\n");
-        UUID second = queued("orders/f1/kept-2.csv", "0x1", "header\na\n");
-        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        Two two = claimedTwo("kept");
         // the second file finds the warehouse busy on each of the 3 tries
-        warehouseCallFails(2, false);
-        warehouseCallFails(1, false);
-        warehouseCallFails(1, false);
+        secondFileFailsEveryTry(false);
 
-        worker.run(batch, "w1");
+        worker.run(two.batch(), "w1");
 
-        Load kept = row(first);
+        Load kept = row(two.first());
         assertThat(kept.status()).as("its rows committed on the first try").isEqualTo(LoadStatus.LOADED);
         assertThat(kept.rowsLoaded()).isEqualTo(1L);
-        Load failed = row(second);
+        Load failed = row(two.second());
         assertThat(failed.status()).isEqualTo(LoadStatus.FAILED);
         assertThat(failed.error()).startsWith("gave up after 3 attempts");
-        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(first);
+        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(two.first());
     }
 
     @Test
     void aFileCommittedBeforeTheWarehouseWentDownStaysLoadedTheRestWaits() {
-        UUID first = queued("orders/f1/outage-1.csv", "0x1", "header\na\n");
-        UUID second = queued("orders/f1/outage-2.csv", "0x1", "header\na\n");
-        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        Two two = claimedTwo("outage");
         // no answer from the warehouse for the second file, 3 times: the warehouse is known down
-        warehouseCallFails(2, true);
-        warehouseCallFails(1, true);
-        warehouseCallFails(1, true);
+        secondFileFailsEveryTry(true);
 
-        worker.run(batch, "w1");
+        worker.run(two.batch(), "w1");
 
-        assertThat(row(first).status()).isEqualTo(LoadStatus.LOADED);
-        Load waiting = row(second);
+        assertThat(row(two.first()).status()).isEqualTo(LoadStatus.LOADED);
+        Load waiting = row(two.second());
         assertThat(waiting.status()).isEqualTo(LoadStatus.QUEUED);
         assertThat(waiting.attempts())
                 .as("tries that met the outage do not count")
@@ -490,19 +499,17 @@ class LoadAttemptTest {
 
     @Test
     void shutdownDuringABatchBackOffReleasesTheBatchOnAnUninterruptedThread() {
-        UUID first = queued("orders/f1/shutdown-1.csv", "0x1", "header\na\n");
-        UUID second = queued("orders/f1/shutdown-2.csv", "0x1", "header\na\n");
-        LoadQueue.Claimed batch = queue.claim("w1", Duration.ofMinutes(5), Set.of(), FIFTY);
+        Two two = claimedTwo("shutdown");
         warehouseFailures.add(new BlobUnavailable("storage reset the connection", new IOException("reset")));
         worker.stopRetrying();
         try {
-            worker.run(batch, "w1");
+            worker.run(two.batch(), "w1");
         } finally {
             Thread.interrupted();
         }
 
         assertThat(releasedInterrupted).containsExactly(false);
-        assertThat(List.of(row(first), row(second)))
+        assertThat(List.of(row(two.first()), row(two.second())))
                 .allSatisfy(l -> assertThat(l.status()).isEqualTo(LoadStatus.QUEUED));
     }
 
