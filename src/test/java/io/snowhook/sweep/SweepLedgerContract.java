@@ -214,6 +214,58 @@ abstract class SweepLedgerContract {
                 .satisfies(l -> assertThat(l.status()).isEqualTo(LoadStatus.SUPERSEDED));
     }
 
+    /** The blob's {@code Last-Modified} as storage gives it: to the second, as a listing shows it. */
+    Instant lastModified(String name) {
+        return azurite.blobServiceClient()
+                .getBlobContainerClient(container())
+                .getBlobClient(prefix + name)
+                .getProperties()
+                .getLastModified()
+                .toInstant();
+    }
+
+    @Test
+    void anEventedVersionWithinTheListingsSecondDoesNotSupersedeTheSweptOne() {
+        upload("same-second.csv");
+        // an older version's event, written in the same second as the version the listing shows but stamped later
+        // than that second's start: the listing cannot tell which is newer
+        Instant written = lastModified("same-second.csv");
+        Load older = loads.submit(List.of(incoming(
+                        "same-second.csv",
+                        "0x8DC0000000000A1",
+                        "00000000000004420000000000028970",
+                        written.plusMillis(500))))
+                .get(0);
+
+        SweepResponse sweep = sweep();
+
+        assertThat(sweep.queued()).isEqualTo(1);
+        assertThat(loadsOf("same-second.csv"))
+                .filteredOn(l -> l.origin() == LoadOrigin.SWEEP)
+                .singleElement()
+                .satisfies(l -> assertThat(l.status())
+                        .as("queued: its If-Match read decides whether it is current")
+                        .isEqualTo(LoadStatus.QUEUED));
+        assertThat(loads.get(older.id()).status()).isEqualTo(LoadStatus.QUEUED);
+    }
+
+    @Test
+    void aLateEventWithinTheListingsSecondLeavesTheSweptVersionQueued() {
+        upload("late-event.csv");
+        sweep();
+        Load swept = loadsOf("late-event.csv").get(0);
+        assertThat(swept.status()).isEqualTo(LoadStatus.QUEUED);
+
+        // the late event of an older version written in the same second
+        loads.submit(List.of(incoming(
+                "late-event.csv",
+                "0x8DC0000000000A2",
+                "00000000000004420000000000028971",
+                swept.eventTime().plusMillis(500))));
+
+        assertThat(loads.get(swept.id()).status()).isEqualTo(LoadStatus.QUEUED);
+    }
+
     @Test
     void queuesNothingModifiedBeforeTheSweepsBound() {
         upload("old.csv");

@@ -55,6 +55,14 @@ class LoadStore {
             "(SELECT %s FROM loads n WHERE n.account = :account AND n.container = :container AND n.blob_name = :blob"
                     + " AND n.status <> 'SKIPPED' AND n.sequencer IS NOT NULL ORDER BY n.sequencer DESC LIMIT 1)";
 
+    /**
+     * How precise a swept version's time is: a listing's {@code Last-Modified} is to the second (RFC 1123), an
+     * event's time is not. A swept version stamped {@code T} was written in {@code [T, T + 1 s)}, so only an
+     * evented version at least a second later is known to be newer; within that second the swept version is queued
+     * and its conditional read (If-Match) tells whether it is still the blob's current one.
+     */
+    private static final String LISTING_PRECISION = "INTERVAL '1' SECOND";
+
     /** The bit of a record statement's key that says it returns the recorded row itself. */
     private static final int RETURNING = 16;
 
@@ -64,7 +72,7 @@ class LoadStore {
                     + NEWEST_VERSION.formatted(SUPERSEDED_BY)
                     + " WHERE account = :account AND container = :container AND blob_name = :blob AND status = 'QUEUED'"
                     + " AND ((sequencer IS NOT NULL AND sequencer < " + NEWEST_VERSION.formatted("n.sequencer") + ")"
-                    + " OR (origin = 'SWEEP' AND sequencer IS NULL AND event_time < "
+                    + " OR (origin = 'SWEEP' AND sequencer IS NULL AND event_time + " + LISTING_PRECISION + " <= "
                     + NEWEST_VERSION.formatted("n.event_time") + "))";
 
     private final JdbcClient jdbc;
@@ -330,8 +338,9 @@ class LoadStore {
         if (l.sequencer() != null) {
             return sameBlob + " AND n.sequencer > :sequencer";
         }
-        // a swept version orders against the newest evented one by time only
-        return sameBlob + " AND n.event_time > :eventTime AND n.sequencer = (SELECT MAX(m.sequencer) FROM loads m"
+        // a swept version orders against the newest evented one by time only, and to the listing's second
+        return sameBlob + " AND n.event_time - " + LISTING_PRECISION + " >= :eventTime"
+                + " AND n.sequencer = (SELECT MAX(m.sequencer) FROM loads m"
                 + " WHERE m.account = :account AND m.container = :container AND m.blob_name = :blob"
                 + " AND m.status <> 'SKIPPED')";
     }
