@@ -9,6 +9,7 @@ import io.snowhook.loads.ledger.LoadService;
 import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.AzuriteServer;
+import io.snowhook.warehouse.snowflake.fake.FakeClosedAfterContext;
 import io.snowhook.warehouse.snowflake.fake.SnowflakeFake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,15 +23,16 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,6 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  * holds the rows. Internal and external staging, per-file COPY outcomes and injected faults, each checked in
  * the load's final status.
  */
+// the fake outlives the context, closed after the class (see FakeClosedAfterContext)
+@ExtendWith(FakeClosedAfterContext.class)
+@DirtiesContext
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
@@ -122,11 +127,6 @@ class SnowflakeEndToEndTest {
     static void azuriteAndFake(DynamicPropertyRegistry registry) {
         AzuriteServer.register(registry, CONTAINER);
         registry.add("snowhook.warehouse.snowflake.url", fake::jdbcUrl);
-    }
-
-    @AfterAll
-    static void stopFake() {
-        fake.close();
     }
 
     @LocalServerPort

@@ -8,6 +8,7 @@ import io.snowhook.loads.ledger.LoadService;
 import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.support.ArgoEvents;
 import io.snowhook.support.AzuriteServer;
+import io.snowhook.warehouse.snowflake.fake.FakeClosedAfterContext;
 import io.snowhook.warehouse.snowflake.fake.SnowflakeFake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,13 +23,14 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -40,6 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
  * takes a while. With the per-table bound every load is LOADED and Snowflake never sees a queue; without it the
  * queue overflows. Batching is off here ({@code max-files=1}), so each file is a transaction of its own.
  */
+// the fake outlives the context, closed after the class (see FakeClosedAfterContext)
+@ExtendWith(FakeClosedAfterContext.class)
+@DirtiesContext
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
@@ -92,11 +97,6 @@ class SnowflakeTableLocksTest {
         registry.add("snowhook.warehouse.snowflake.url", fake::jdbcUrl);
         // each context its own ledger: the other context's workers never see these loads
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:locks-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-    }
-
-    @AfterAll
-    static void stopFake() {
-        fake.close();
     }
 
     @LocalServerPort
