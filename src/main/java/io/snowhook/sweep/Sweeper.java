@@ -28,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -151,10 +153,10 @@ class Sweeper implements SmartLifecycle {
                 scheduleDue();
                 while (running) {
                     var claimed = store.claim(instance, properties.lease());
-                    if (claimed.isEmpty()) {
+                    if (claimed.isEmpty() || !run(claimed.get())) {
+                        // nothing to do, or a sweep paused on a transient failure: wait before claiming again
                         break;
                     }
-                    run(claimed.get());
                 }
             } catch (RuntimeException e) {
                 log.warn("sweeper {} cannot reach the ledger: {}", instance, e.toString());
@@ -191,8 +193,14 @@ class Sweeper implements SmartLifecycle {
         }
     }
 
-    /** Runs a sweep this sweeper holds, from where it stands, until it ends, the lease is lost or shutdown. */
-    void run(Sweep sweep) {
+    /**
+     * Runs a sweep this sweeper holds, from where it stands, until it ends, the lease is lost, shutdown comes or a
+     * transient failure pauses it.
+     *
+     * @return false when a transient failure (storage unavailable, the ledger's connection lost) paused the sweep:
+     *     it is left to be taken up again from its last page, by this sweeper after its poll interval or by another
+     */
+    boolean run(Sweep sweep) {
         Timer.Sample timing = Timer.start(registry);
         List<String> prefixes = prefixes(sweep);
         int index = sweep.prefixIndex();
@@ -247,12 +255,28 @@ class Sweeper implements SmartLifecycle {
                     sweep.account(),
                     sweep.container(),
                     instance);
-        } catch (BlobNotFound | BlobUnavailable | BlobAccessDenied | BlobRefused e) {
+        } catch (BlobUnavailable | TransientDataAccessException | DataAccessResourceFailureException e) {
+            // BlobListing's and the ledger's transient failures: retry later, from the last page saved
+            log.warn(
+                    "sweep {} of {}/{} paused after a transient failure, resumed from its last page later: {}",
+                    sweep.id(),
+                    sweep.account(),
+                    sweep.container(),
+                    e.getMessage());
+            try {
+                store.release(sweep.id(), instance);
+            } catch (RuntimeException unreachable) {
+                // the ledger is gone for now: the lease runs out and the sweep is taken up again all the same
+                log.debug("sweep {} not released: {}", sweep.id(), unreachable.toString());
+            }
+            return false;
+        } catch (BlobNotFound | BlobAccessDenied | BlobRefused e) {
             fail(sweep, timing, e.getMessage());
         } catch (RuntimeException e) {
             log.error("sweep {} of {}/{} failed", sweep.id(), sweep.account(), sweep.container(), e);
             fail(sweep, timing, "internal error (" + e.getClass().getSimpleName() + "): see the service log");
         }
+        return true;
     }
 
     private void fail(Sweep sweep, Timer.Sample timing, @Nullable String error) {

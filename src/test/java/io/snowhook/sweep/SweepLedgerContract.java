@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.snowhook.blob.BlobListing;
+import io.snowhook.blob.BlobPage;
+import io.snowhook.blob.BlobUnavailable;
 import io.snowhook.loads.ledger.IncomingBlob;
 import io.snowhook.loads.ledger.LedgerRetention;
 import io.snowhook.loads.ledger.Load;
@@ -23,9 +26,12 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -38,6 +44,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -266,6 +273,30 @@ abstract class SweepLedgerContract {
         assertThat(loads.get(swept.id()).status()).isEqualTo(LoadStatus.QUEUED);
     }
 
+    @Autowired
+    FlakyListing listing;
+
+    @Test
+    void aSweepPausedByATransientStorageFailureResumesFromItsLastPageAndFinishes() {
+        for (int i = 0; i < 10; i++) {
+            upload("paged-" + i + ".csv");
+        }
+        // the first page (7 blobs here) is listed, then storage is busy for the second page twice
+        listing.failAfter(1, 2);
+
+        SweepResponse done;
+        try {
+            done = sweep();
+        } finally {
+            listing.failAfter(Integer.MAX_VALUE, 0);
+        }
+
+        assertThat(done.status()).isEqualTo(SweepStatus.FINISHED);
+        assertThat(done.listed()).as("resumed from the page it stood at").isEqualTo(10);
+        assertThat(java.util.stream.IntStream.range(0, 10).mapToObj(i -> loadsOf("paged-" + i + ".csv")))
+                .allSatisfy(l -> assertThat(l).as("each blob recorded once").hasSize(1));
+    }
+
     @Test
     void queuesNothingModifiedBeforeTheSweepsBound() {
         upload("old.csv");
@@ -402,6 +433,39 @@ abstract class SweepLedgerContract {
         @Bean
         LedgerRetention ledgerRetention() {
             return new LedgerRetention(java.time.Duration.ofDays(90));
+        }
+
+        @Bean
+        @Primary
+        FlakyListing flakyListing(@Qualifier("azureBlobSource") BlobListing storage) {
+            return new FlakyListing(storage);
+        }
+    }
+
+    /** The real listing, answering its next few pages with storage's transient failure when told to. */
+    static final class FlakyListing implements BlobListing {
+        private final BlobListing storage;
+        private final AtomicInteger passing = new AtomicInteger(Integer.MAX_VALUE);
+        private final AtomicInteger failing = new AtomicInteger();
+
+        FlakyListing(BlobListing storage) {
+            this.storage = storage;
+        }
+
+        /** The next {@code pages} pages are listed, then {@code failures} requests fail, then all pass again. */
+        void failAfter(int pages, int failures) {
+            failing.set(failures);
+            passing.set(pages);
+        }
+
+        @Override
+        public BlobPage list(
+                String account, String container, String prefix, @Nullable String continuation, int pageSize) {
+            if (passing.getAndUpdate(n -> Math.max(0, n - 1)) == 0
+                    && failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new BlobUnavailable("storage answered HTTP 503 ServerBusy");
+            }
+            return storage.list(account, container, prefix, continuation, pageSize);
         }
     }
 }
