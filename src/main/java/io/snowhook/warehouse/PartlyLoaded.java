@@ -13,7 +13,7 @@ public final class PartlyLoaded extends TransientFailure {
 
     private final List<FileResult> settled;
 
-    private PartlyLoaded(List<FileResult> settled, TransientFailure cause) {
+    private PartlyLoaded(Collection<FileResult> settled, TransientFailure cause) {
         super(settled.size() + " file(s) of the batch settled before: " + cause.getMessage(), cause);
         this.settled = List.copyOf(settled);
     }
@@ -23,7 +23,7 @@ public final class PartlyLoaded extends TransientFailure {
      * settled: {@code failure} itself when none were.
      */
     public static TransientFailure after(Collection<FileResult> settled, TransientFailure failure) {
-        return settled.isEmpty() ? failure : new PartlyLoaded(List.copyOf(settled), failure);
+        return settled.isEmpty() ? failure : new PartlyLoaded(settled, failure);
     }
 
     /** The results of the files settled before the failure. */

@@ -309,9 +309,6 @@ class LoadWorker {
                         .filter(l -> !settled.containsKey(l.id()))
                         .map(l -> file(l, target.staging(), before + attempt, l.etag(), l.size()))
                         .toList();
-                if (files.isEmpty()) {
-                    return List.copyOf(settled.values());
-                }
                 FileBatch batch = new FileBatch(batchId, attempt, target, first.account(), first.container(), files);
                 bytes.keySet().retainAll(settled.keySet());
                 long loading = System.nanoTime();
@@ -324,12 +321,9 @@ class LoadWorker {
                             throw e.failure();
                         }
                     });
-                    Map<UUID, FileResult> byId = new HashMap<>(settled);
-                    loaded.forEach(r -> byId.put(r.file().loadId(), r));
-                    return loads.stream()
-                            .map(l -> byId.get(l.id()))
-                            .filter(Objects::nonNull)
-                            .toList();
+                    List<FileResult> all = new ArrayList<>(settled.values());
+                    all.addAll(loaded);
+                    return all;
                 } finally {
                     times.batched(System.nanoTime() - loading);
                 }
