@@ -46,13 +46,21 @@ public interface Warehouse {
      *       FileContents#open}).
      *   <li>Each file's {@link FileLoad#etag()} is the version the rows are tagged with ({@code _etag}): it must be
      *       known before the call.
+     *   <li>Every transaction asks {@code fence} about the files it holds, after its last statement and before its
+     *       {@code COMMIT}; when the fence throws {@link ClaimLost}, the adapter rolls that transaction back and throws
+     *       the exception on unchanged (files committed by earlier transactions of the call stay committed).
      * </ul>
      *
      * <p>This default loads the files one at a time through {@link #load(FileLoad, InputStream)} ({@link
      * FileByFile}); adapters load a batch in fewer statements.
      */
+    default List<FileResult> load(FileBatch batch, FileContents contents, CommitFence fence) {
+        return FileByFile.load(this, batch, contents, fence);
+    }
+
+    /** {@link #load(FileBatch, FileContents, CommitFence)} for a caller that holds no claims. */
     default List<FileResult> load(FileBatch batch, FileContents contents) {
-        return FileByFile.load(this, batch, contents);
+        return load(batch, contents, CommitFence.NONE);
     }
 
     /**
@@ -60,11 +68,18 @@ public interface Warehouse {
      *
      * @param content the blob's bytes, streamed (never whole in memory); {@code null} when {@link
      *     #readsFromStorage} is true. The caller closes it.
+     * @param fence asked after the load's last statement and before its {@code COMMIT}
      * @throws FileRejected the data did not load (first error, line, column); no rows remain
      * @throws WarehouseUnavailable transient failure, retry later
      * @throws WarehouseFailure permanent failure not about the data
+     * @throws ClaimLost the fence refused the commit; the transaction was rolled back
      */
-    LoadResult load(FileLoad file, @Nullable InputStream content);
+    LoadResult load(FileLoad file, @Nullable InputStream content, CommitFence fence);
+
+    /** {@link #load(FileLoad, InputStream, CommitFence)} for a caller that holds no claims. */
+    default LoadResult load(FileLoad file, @Nullable InputStream content) {
+        return load(file, content, CommitFence.NONE);
+    }
 
     /** A cheap round trip (e.g. {@code SELECT 1}) for readiness; throws when the warehouse cannot be reached. */
     void check();

@@ -23,7 +23,7 @@ class WarehouseHealthIndicatorTest {
         volatile boolean hangs;
 
         @Override
-        public LoadResult load(FileLoad file, @Nullable InputStream content) {
+        public LoadResult load(FileLoad file, @Nullable InputStream content, CommitFence fence) {
             throw new UnsupportedOperationException();
         }
 

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -330,6 +331,22 @@ class LoadQueue {
                         .param("worker", worker)
                         .update()
                 == 1;
+    }
+
+    /**
+     * Whether this worker still holds every one of {@code ids}, renewing their leases for a whole {@code lease} when it
+     * does: the warehouse's commit fence. A load another worker took over (this worker's lease ran out) has another
+     * {@code claimed_by}; one put back in the queue or finished is no longer {@code LOADING}. Once renewed, no other
+     * worker can claim these loads before {@code now + lease}: a commit that follows this check is the holder's.
+     */
+    boolean hold(Collection<UUID> ids, String worker, Duration lease) {
+        return jdbc.sql("UPDATE loads SET lease_until = :lease"
+                                + " WHERE id IN (:ids) AND claimed_by = :worker AND status = 'LOADING'")
+                        .param("lease", timestamp(LoadRows.now().plus(lease)))
+                        .param("ids", ids)
+                        .param("worker", worker)
+                        .update()
+                == ids.size();
     }
 
     /** Records that try number {@code attempts} starts (and renews the lease); false when the claim is lost. */

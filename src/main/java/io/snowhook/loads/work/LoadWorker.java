@@ -11,6 +11,8 @@ import io.snowhook.loads.ledger.Load;
 import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.system.Outages;
 import io.snowhook.system.TransientFailure;
+import io.snowhook.warehouse.ClaimLost;
+import io.snowhook.warehouse.CommitFence;
 import io.snowhook.warehouse.FileBatch;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
@@ -198,7 +200,7 @@ class LoadWorker {
                         && !queue.recordAttempt(load.id(), worker, attempt, properties.lease())) {
                     throw new LostClaim();
                 }
-                return observed(load.account(), () -> attempt(load, staging, attempt, times));
+                return observed(load.account(), () -> attempt(load, staging, attempt, times, fence(worker)));
             });
             boolean recorded = recordLoaded(
                     load,
@@ -223,6 +225,17 @@ class LoadWorker {
             }
         } catch (LostClaim e) {
             log.warn("load {} of blob {} was taken over by another worker; leaving it", load.id(), load.blob());
+        } catch (ClaimLost e) {
+            // the fence refused the commit: the warehouse rolled the try back, nothing of it is in the table
+            boolean released = releaseHeld(() -> queue.release(load.id(), worker) ? 1 : 0) > 0;
+            log.warn(
+                    "load {} of blob {}/{}/{}: not committed, {}; {}",
+                    load.id(),
+                    load.account(),
+                    load.container(),
+                    load.blob(),
+                    e.getMessage(),
+                    released ? "put back in the queue" : "left to whoever holds it (or to its lease running out)");
         } catch (OutcomeNotRecorded e) {
             log.error(
                     "load {} of blob {}/{}/{}: its rows are in {}, but the ledger did not take the outcome ({}); it"
@@ -315,7 +328,7 @@ class LoadWorker {
                 try {
                     List<FileResult> loaded = observed(first.account(), () -> {
                         try {
-                            return warehouse.load(batch, file -> open(file, bytes));
+                            return warehouse.load(batch, file -> open(file, bytes), fence(worker));
                         } catch (PartlyLoaded e) {
                             e.settled().forEach(r -> settled.put(r.file().loadId(), r));
                             throw e.failure();
@@ -383,6 +396,19 @@ class LoadWorker {
             log.warn(
                     "batch {}: loads were taken over by another worker; {} still held put back in the queue",
                     batchId,
+                    released);
+        } catch (ClaimLost e) {
+            // the fence refused a commit: the warehouse rolled that transaction back. Files an earlier try settled are
+            // recorded; those this try committed before the refusal load again, replacing their own rows.
+            int released = releaseHeld(() -> {
+                recordSettled(loads, worker, settled, before + tries.get(), bytes);
+                return queue.releaseBatch(batchId, worker, 0);
+            });
+            log.warn(
+                    "batch {} of {} files: not committed, {}; {} loads still held put back in the queue",
+                    batchId,
+                    loads.size(),
+                    e.getMessage(),
                     released);
         } catch (OutcomeNotRecorded e) {
             log.error(
@@ -623,6 +649,42 @@ class LoadWorker {
         }
     }
 
+    /**
+     * The commit fence of a run of {@code worker}: the loads about to be committed must still be this worker's, and
+     * their leases are renewed for the commit. A ledger that does not answer refuses too: a commit it cannot vouch
+     * for might duplicate another worker's.
+     */
+    private CommitFence fence(String worker) {
+        return files -> {
+            List<UUID> ids = files.stream().map(FileLoad::loadId).toList();
+            boolean held;
+            try {
+                held = queue.hold(ids, worker, properties.lease());
+            } catch (RuntimeException e) {
+                throw new ClaimLost("the ledger did not confirm the claim (" + describe(e) + ")", e);
+            }
+            if (!held) {
+                throw new ClaimLost(
+                        ids.size() == 1
+                                ? "another worker took the load over"
+                                : "another worker took over loads of the batch");
+            }
+        };
+    }
+
+    /**
+     * Puts back loads this worker still holds after a refused commit; 0 when the ledger does not answer (they stay
+     * {@code LOADING} until their leases run out, then run again).
+     */
+    private static int releaseHeld(Supplier<Integer> release) {
+        try {
+            return release.get();
+        } catch (RuntimeException e) {
+            log.warn("could not put the loads back in the queue: {}", describe(e));
+            return 0;
+        }
+    }
+
     private void release(Load load, String worker) {
         if (queue.release(load.id(), worker)) {
             log.info("load {} of blob {} put back in the queue (shutdown)", load.id(), load.blob());
@@ -665,12 +727,12 @@ class LoadWorker {
      * One try: open the blob (unless the warehouse reads storage itself) and load it. Its time is split where the
      * warehouse reads the file's end: before it the download (storage into the stage), after it the insert.
      */
-    private Result attempt(Load load, Staging staging, int attempt, PhaseTimes times) {
+    private Result attempt(Load load, Staging staging, int attempt, PhaseTimes times, CommitFence fence) {
         FileLoad planned = file(load, staging, attempt, load.etag(), load.size());
         if (load.etag() != null && warehouse.readsFromStorage(planned)) {
             long loading = System.nanoTime();
             try {
-                return new Result(warehouse.load(planned, null), null, null);
+                return new Result(warehouse.load(planned, null, fence), null, null);
             } finally {
                 times.inserted(System.nanoTime() - loading);
             }
@@ -689,7 +751,7 @@ class LoadWorker {
                 content.stream().close();
                 long loading = System.nanoTime();
                 try {
-                    return new Result(warehouse.load(file, null), null, content.etag());
+                    return new Result(warehouse.load(file, null, fence), null, content.etag());
                 } finally {
                     times.inserted(System.nanoTime() - loading);
                 }
@@ -700,7 +762,7 @@ class LoadWorker {
             LoadResult loaded;
             long loading = System.nanoTime();
             try {
-                loaded = warehouse.load(file, counted);
+                loaded = warehouse.load(file, counted, fence);
             } catch (RuntimeException e) {
                 // The warehouse may wrap a read failure in its own exception: the storage fault decides.
                 RuntimeException storage = counted.failure;

@@ -1,6 +1,8 @@
 package io.snowhook.warehouse.duckdb;
 
 import io.snowhook.system.TransientFailure;
+import io.snowhook.warehouse.ClaimLost;
+import io.snowhook.warehouse.CommitFence;
 import io.snowhook.warehouse.FileBatch;
 import io.snowhook.warehouse.FileByFile;
 import io.snowhook.warehouse.FileContents;
@@ -127,7 +129,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     }
 
     @Override
-    public LoadResult load(FileLoad file, @Nullable InputStream content) {
+    public LoadResult load(FileLoad file, @Nullable InputStream content, CommitFence fence) {
         Objects.requireNonNull(content, "the DuckDB warehouse loads from its own stage: content is required");
         String table = Lineage.table(file.table());
         // flat in the stage folder, named after the load: a folder per load costs a directory removal per file,
@@ -138,7 +140,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
             log.debug("Staged {} bytes of {} for load {} in {}", bytes, file.sourceBlob(), file.loadId(), staged);
             writer.lock();
             try {
-                long rows = copy(connection(), file, table, staged);
+                long rows = copy(connection(), file, table, staged, fence);
                 log.info(
                         "Loaded {} rows of {} into {} (load {}, mode {})",
                         rows,
@@ -164,9 +166,9 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
      * without its new rows committing with the delete.
      */
     @Override
-    public List<FileResult> load(FileBatch batch, FileContents contents) {
+    public List<FileResult> load(FileBatch batch, FileContents contents, CommitFence fence) {
         if (batch.files().size() == 1) {
-            return FileByFile.load(this, batch, contents);
+            return FileByFile.load(this, batch, contents, fence);
         }
         String table = Lineage.table(batch.target().table());
         Path dir =
@@ -183,7 +185,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
             if (!staged.isEmpty()) {
                 writer.lock();
                 try {
-                    loadStaged(connection(), batch, table, staged, results);
+                    loadStaged(connection(), batch, table, staged, results, fence);
                 } finally {
                     writer.unlock();
                 }
@@ -283,11 +285,16 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
 
     /** Loads the staged files, putting each one's result in {@code results}; call with the writer lock held. */
     private void loadStaged(
-            Connection conn, FileBatch batch, String table, List<Staged> staged, Map<UUID, FileResult> results) {
+            Connection conn,
+            FileBatch batch,
+            String table,
+            List<Staged> staged,
+            Map<UUID, FileResult> results,
+            CommitFence fence) {
         List<Staged> pending = new ArrayList<>(staged);
         while (pending.size() > 1) {
             try {
-                Map<UUID, Long> rows = copyBatch(conn, batch, table, pending);
+                Map<UUID, Long> rows = copyBatch(conn, batch, table, pending, fence);
                 for (Staged s : pending) {
                     long n = rows.getOrDefault(s.file().loadId(), 0L);
                     results.put(s.file().loadId(), FileResult.loaded(s.file(), new LoadResult(n, n)));
@@ -321,6 +328,8 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 }
                 results.put(named.file().loadId(), FileResult.failed(named.file(), failure));
                 pending.remove(named);
+            } catch (ClaimLost e) {
+                throw e;
             } catch (RuntimeException e) {
                 if (TransientFailure.is(e)) {
                     throw e;
@@ -334,8 +343,10 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
         }
         for (Staged s : pending) {
             try {
-                long n = copy(conn, s.file(), table, s.path());
+                long n = copy(conn, s.file(), table, s.path(), fence);
                 results.put(s.file().loadId(), FileResult.loaded(s.file(), new LoadResult(n, n)));
+            } catch (ClaimLost e) {
+                throw e;
             } catch (RuntimeException e) {
                 if (e instanceof TransientFailure transientFailure) {
                     // the files before it committed, each in its own transaction: the retry leaves them out
@@ -379,7 +390,8 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
      * One transaction: the delete of what earlier runs of these files left, the insert of all their rows, and the
      * count of the rows inserted per load.
      */
-    private Map<UUID, Long> copyBatch(Connection conn, FileBatch batch, String table, List<Staged> files) {
+    private Map<UUID, Long> copyBatch(
+            Connection conn, FileBatch batch, String table, List<Staged> files, CommitFence fence) {
         LoadMode mode = batch.target().mode();
         try (ThreadsRestored threads = readerThreads(conn, batch.target().format())) {
             conn.setAutoCommit(false);
@@ -444,6 +456,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                         }
                     }
                 }
+                fence.check(files.stream().map(Staged::file).toList());
                 conn.commit();
                 WarehouseStatements.sent();
                 return rows;
@@ -536,8 +549,11 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
         }
     }
 
-    /** Deletes the rows an earlier run of this file left, then inserts the file's rows: one transaction. */
-    private long copy(Connection conn, FileLoad file, String table, Path staged) {
+    /**
+     * Deletes the rows an earlier run of this file left, then inserts the file's rows: one transaction, committed when
+     * the fence lets it.
+     */
+    private long copy(Connection conn, FileLoad file, String table, Path staged, CommitFence fence) {
         try (ThreadsRestored threads = readerThreads(conn, file.format())) {
             conn.setAutoCommit(false);
             try {
@@ -555,6 +571,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 } catch (SQLException e) {
                     throw failed(DuckDbErrors.insertFailed(e, file, staged.toString()), file);
                 }
+                fence.check(List.of(file));
                 conn.commit();
                 WarehouseStatements.sent();
                 return rows;

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.snowhook.blob.BlobId;
 import io.snowhook.blob.BlobSource;
 import io.snowhook.system.TransientFailure;
+import io.snowhook.warehouse.CommitFence;
 import io.snowhook.warehouse.FileBatch;
 import io.snowhook.warehouse.FileByFile;
 import io.snowhook.warehouse.FileContents;
@@ -121,14 +122,14 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
     }
 
     @Override
-    public LoadResult load(FileLoad file, @Nullable InputStream content) {
+    public LoadResult load(FileLoad file, @Nullable InputStream content, CommitFence fence) {
         if (file.staging() == Staging.EXTERNAL) {
-            return loadExternal(file);
+            return loadExternal(file, fence);
         }
         if (content == null) {
             throw new IllegalArgumentException("internal staging needs the blob's content");
         }
-        return loadInternal(file, content);
+        return loadInternal(file, content, fence);
     }
 
     /**
@@ -143,14 +144,16 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
      * <table>", ON_ERROR), so with it each file loads in a statement of its own.
      */
     @Override
-    public List<FileResult> load(FileBatch batch, FileContents contents) {
+    public List<FileResult> load(FileBatch batch, FileContents contents, CommitFence fence) {
         if ("ABORT_STATEMENT".equalsIgnoreCase(properties.onError())) {
-            return FileByFile.load(this, batch, contents);
+            return FileByFile.load(this, batch, contents, fence);
         }
-        return batch.target().staging() == Staging.EXTERNAL ? loadExternal(batch) : loadInternal(batch, contents);
+        return batch.target().staging() == Staging.EXTERNAL
+                ? loadExternal(batch, fence)
+                : loadInternal(batch, contents, fence);
     }
 
-    private List<FileResult> loadInternal(FileBatch batch, FileContents contents) {
+    private List<FileResult> loadInternal(FileBatch batch, FileContents contents, CommitFence fence) {
         String prefix = "batches/" + batch.batchId() + "/" + batch.attempt();
         String location = sql.stage(properties.internalStage(), prefix + "/");
         Map<UUID, FileResult> results = new HashMap<>();
@@ -174,7 +177,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                     }
                 }
                 if (!staged.isEmpty()) {
-                    copyBatch(connection, batch, location, staged, results);
+                    copyBatch(connection, batch, location, staged, results, fence);
                 }
             } finally {
                 remove(connection, first, location);
@@ -227,7 +230,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         }
     }
 
-    private List<FileResult> loadExternal(FileBatch batch) {
+    private List<FileResult> loadExternal(FileBatch batch, CommitFence fence) {
         String stage = properties.externalStages().get(batch.container());
         Map<UUID, FileResult> results = new HashMap<>();
         if (stage == null || blobs == null) {
@@ -263,7 +266,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
             }
             if (!pinned.isEmpty()) {
                 try (Connection connection = connection("batch " + batch.batchId())) {
-                    copyBatch(connection, batch, sql.stage(stage, ""), pinned, results);
+                    copyBatch(connection, batch, sql.stage(stage, ""), pinned, results, fence);
                 } catch (SQLException e) {
                     throw SnowflakeErrors.classify("connection for batch " + batch.batchId(), e);
                 }
@@ -297,7 +300,8 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
             FileBatch batch,
             String location,
             List<SnowflakeSql.BatchFile> files,
-            Map<UUID, FileResult> results) {
+            Map<UUID, FileResult> results,
+            CommitFence fence) {
         LoadTarget target = batch.target();
         FileLoad first = files.get(0).load();
         TableColumns columns;
@@ -338,6 +342,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                     statement.executeUpdate(sql.deletePartial(target, failed, loadedAt));
                     WarehouseStatements.sent();
                 }
+                fence.check(files.stream().map(SnowflakeSql.BatchFile::load).toList());
                 statement.execute("COMMIT");
                 WarehouseStatements.sent();
                 committed = true;
@@ -481,7 +486,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         return mx == null ? 0 : mx.getActiveConnections();
     }
 
-    private LoadResult loadInternal(FileLoad file, InputStream content) {
+    private LoadResult loadInternal(FileLoad file, InputStream content, CommitFence fence) {
         // The staged name never derives from the blob name: only the adapter's own characters reach the PUT.
         // Each try stages under its own prefix: a try that lost its lease and is still finishing removes its own
         // files, never those of the try that took the load over.
@@ -504,7 +509,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                                         .setCompressData(compress)
                                         .build());
                 WarehouseStatements.sent(); // the PUT
-                return copy(connection, file, location, SnowflakeSql.literal(staged));
+                return copy(connection, file, location, SnowflakeSql.literal(staged), fence);
             } catch (SQLException e) {
                 throw failure(connection, "upload of " + file.sourceBlob(), e);
             } finally {
@@ -522,7 +527,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
      * .snowhook/<loadId>/<attempt>/<blob name>} in the same container, which COPY reads and the try deletes. A
      * blob overwritten since the event fails the copy ({@code BlobChanged}: superseded), a deleted one is not found.
      */
-    private LoadResult loadExternal(FileLoad file) {
+    private LoadResult loadExternal(FileLoad file, CommitFence fence) {
         String stage = properties.externalStages().get(file.container());
         if (stage == null) {
             throw new WarehouseFailure("no external stage for container " + file.container()
@@ -538,7 +543,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         log.debug("loadId={} blob={} pinning eTag {} as {}", file.loadId(), file.sourceBlob(), file.etag(), pinnedName);
         blobs.pin(source, file.etag(), pinnedName);
         try (Connection connection = connection(file)) {
-            return copy(connection, file, sql.stage(stage, ""), path);
+            return copy(connection, file, sql.stage(stage, ""), path, fence);
         } catch (SQLException e) {
             throw SnowflakeErrors.classify("connection for " + file.sourceBlob(), e);
         } finally {
@@ -601,7 +606,8 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
         }
     }
 
-    private LoadResult copy(Connection connection, FileLoad file, String location, String fileLiteral) {
+    private LoadResult copy(
+            Connection connection, FileLoad file, String location, String fileLiteral, CommitFence fence) {
         TableColumns columns = columns(connection, file.table());
         String copy = sql.copy(
                 file,
@@ -624,6 +630,7 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                     WarehouseStatements.sent();
                     result = copyResult(file, rs);
                 }
+                fence.check(List.of(file));
                 statement.execute("COMMIT");
                 WarehouseStatements.sent();
                 committed = true;

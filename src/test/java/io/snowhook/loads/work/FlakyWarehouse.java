@@ -1,5 +1,6 @@
 package io.snowhook.loads.work;
 
+import io.snowhook.warehouse.CommitFence;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.LoadResult;
 import io.snowhook.warehouse.Warehouse;
@@ -64,7 +65,7 @@ class FlakyWarehouse implements Warehouse {
     }
 
     @Override
-    public LoadResult load(FileLoad file, @Nullable InputStream content) {
+    public LoadResult load(FileLoad file, @Nullable InputStream content, CommitFence fence) {
         waiting.incrementAndGet();
         try {
             if (!gate.await(2, TimeUnit.MINUTES)) {
@@ -83,7 +84,7 @@ class FlakyWarehouse implements Warehouse {
         if (permanentFaults.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new WarehouseFailure("table missing (injected)", new IllegalStateException("injected"));
         }
-        return real.load(file, content);
+        return real.load(file, content, fence);
     }
 
     @Override

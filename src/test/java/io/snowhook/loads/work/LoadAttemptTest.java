@@ -14,6 +14,7 @@ import io.snowhook.loads.ledger.Load;
 import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.system.Outages;
 import io.snowhook.system.OutagesProperties;
+import io.snowhook.warehouse.CommitFence;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
 import io.snowhook.warehouse.FileRejected;
@@ -120,7 +121,7 @@ class LoadAttemptTest {
 
     final Warehouse warehouse = new Warehouse() {
         @Override
-        public LoadResult load(FileLoad file, @Nullable InputStream content) {
+        public LoadResult load(FileLoad file, @Nullable InputStream content, CommitFence fence) {
             if (!onWarehouseCall.isEmpty()) {
                 onWarehouseCall.remove(0).run();
             }
@@ -132,6 +133,8 @@ class LoadAttemptTest {
                                 .lines()
                                 .count()
                         - 1;
+                // the commit
+                fence.check(List.of(file));
                 loaded.add(file);
                 return new LoadResult(rows, rows);
             } catch (IOException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.snowhook.system.TransientFailure;
+import io.snowhook.warehouse.ClaimLost;
 import io.snowhook.warehouse.FileBatch;
 import io.snowhook.warehouse.FileContents;
 import io.snowhook.warehouse.FileFormat;
@@ -103,6 +104,47 @@ class DuckDbBatchTest {
             assertThat(etags("INVENTORY", blob)).as(blob).containsOnly(etag);
             assertThat(rows("INVENTORY", blob)).as(blob).isEqualTo(rows);
         }
+        assertThat(stagedFiles()).isEmpty();
+    }
+
+    @Test
+    void aCommitTheFenceRefusesIsRolledBackAndTheBlobsKeepTheirRows() throws SQLException {
+        List<String> blobs = List.of("inventory/p1/a.csv", "inventory/p2/a.csv", "inventory/p3/a.csv");
+        Map<String, String> v1 = new HashMap<>();
+        blobs.forEach(b -> v1.put(b, inventory(b, 2, false)));
+        warehouse.load(batch(INVENTORY, blobs, "0x1"), contents(v1));
+        Map<String, String> v2 = new HashMap<>();
+        blobs.forEach(b -> v2.put(b, inventory(b, 3, false)));
+        FileBatch second = batch(INVENTORY, blobs, "0x2");
+        List<FileLoad> asked = new ArrayList<>();
+        ClaimLost lost = new ClaimLost("another worker took over loads of the batch");
+
+        assertThatThrownBy(() -> warehouse.load(second, contents(v2), files -> {
+                    asked.addAll(files);
+                    throw lost;
+                }))
+                .isSameAs(lost);
+
+        assertThat(asked).containsExactlyInAnyOrderElementsOf(second.files());
+        for (String blob : blobs) {
+            assertThat(etags("INVENTORY", blob)).as(blob).containsOnly("0x1");
+            assertThat(rows("INVENTORY", blob)).as(blob).isEqualTo(2);
+        }
+        assertThat(stagedFiles()).isEmpty();
+    }
+
+    @Test
+    void aFileAloneWhoseCommitTheFenceRefusesIsRolledBack() throws SQLException {
+        String blob = "orders/p4/a.csv";
+        ClaimLost lost = new ClaimLost("another worker took the load over");
+
+        assertThatThrownBy(() ->
+                        warehouse.load(batch(ORDERS, List.of(blob), "0x1"), file -> stream(orders(blob, 2)), files -> {
+                            throw lost;
+                        }))
+                .isSameAs(lost);
+
+        assertThat(rows("ORDERS", blob)).isZero();
         assertThat(stagedFiles()).isEmpty();
     }
 

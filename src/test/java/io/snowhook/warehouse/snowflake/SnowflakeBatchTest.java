@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.snowhook.blob.BlobChanged;
 import io.snowhook.system.TransientFailure;
+import io.snowhook.warehouse.ClaimLost;
 import io.snowhook.warehouse.FileBatch;
 import io.snowhook.warehouse.FileContents;
 import io.snowhook.warehouse.FileFormat;
@@ -276,6 +277,54 @@ class SnowflakeBatchTest {
         try (var left = Files.walk(container.resolve(SnowflakeWarehouse.PINNED))) {
             assertThat(left.filter(Files::isRegularFile)).isEmpty();
         }
+    }
+
+    @Test
+    void aCommitTheFenceRefusesIsRolledBackAndTheBlobsKeepTheirRows() {
+        List<String> names = List.of("inventory/p1/a.csv", "inventory/p2/a.csv", "inventory/p3/a.csv");
+        warehouse.load(batch(INVENTORY, names, "0x1"), file -> csv(inventory(file, 2, false)));
+        now = NOW.plusSeconds(60);
+        int commits = fake.statements("COMMIT").size();
+        FileBatch second = batch(INVENTORY, names, "0x2");
+        List<FileLoad> asked = new ArrayList<>();
+        ClaimLost lost = new ClaimLost("another worker took over loads of the batch");
+
+        assertThatThrownBy(() -> warehouse.load(second, file -> csv(inventory(file, 3, false)), files -> {
+                    asked.addAll(files);
+                    throw lost;
+                }))
+                .isSameAs(lost);
+
+        assertThat(asked).containsExactlyElementsOf(second.files());
+        assertThat(fake.statements("COMMIT")).hasSize(commits);
+        assertThat(fake.statements("ROLLBACK")).hasSize(1);
+        assertThat(fake.query("SELECT _ETAG, count(*) FROM PUBLIC.INVENTORY GROUP BY 1"))
+                .containsExactly(List.of("0x1", "6"));
+        assertThat(fake.stagedFiles()).isEmpty();
+    }
+
+    @Test
+    void fileByFileACommitTheFenceRefusesIsRolledBackAndEndsTheBatch() {
+        warehouse.close();
+        warehouse = warehouse("ABORT_STATEMENT");
+        List<String> names = List.of("orders/q1/a.csv", "orders/q2/a.csv");
+        ClaimLost lost = new ClaimLost("another worker took the load over");
+        List<FileLoad> asked = new ArrayList<>();
+
+        assertThatThrownBy(() ->
+                        warehouse.load(batch(ORDERS, names, "0x1"), file -> csv(orders(file.blobName(), 2)), files -> {
+                            asked.addAll(files);
+                            if (asked.size() == 2) {
+                                throw lost;
+                            }
+                        }))
+                .isSameAs(lost);
+
+        // the first file committed under a claim the fence vouched for; the second was rolled back
+        assertThat(asked).extracting(FileLoad::blobName).containsExactlyElementsOf(names);
+        assertThat(fake.query("SELECT DISTINCT _SOURCE_BLOB FROM PUBLIC.ORDERS"))
+                .containsExactly(List.of("factory-uploads/orders/q1/a.csv"));
+        assertThat(fake.stagedFiles()).isEmpty();
     }
 
     static final class StorageDown extends TransientFailure {

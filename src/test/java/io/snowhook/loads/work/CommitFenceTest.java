@@ -1,0 +1,265 @@
+package io.snowhook.loads.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.snowhook.blob.BlobContent;
+import io.snowhook.blob.BlobId;
+import io.snowhook.blob.BlobSource;
+import io.snowhook.loads.LoadsProperties;
+import io.snowhook.loads.ledger.Load;
+import io.snowhook.loads.ledger.LoadRows;
+import io.snowhook.loads.ledger.LoadStatus;
+import io.snowhook.system.Outages;
+import io.snowhook.system.OutagesProperties;
+import io.snowhook.warehouse.duckdb.JavaSipsDuckDb;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * A worker whose lease ran out while its load ran (a long pause, a ledger it could not reach to renew) must not commit
+ * once another worker took the load over: both would put the file's rows in the table. The worker runs against the
+ * real DuckDB warehouse; the takeover happens while the warehouse reads the blob, as another replica's claim would.
+ */
+class CommitFenceTest {
+
+    static final String ORDERS = "order_id,factory_id,sku,quantity,unit_price,currency,ordered_at,channel\n"
+            + "o-1,f01,JS-100,2,149.90,EUR,2026-11-23T08:15:00Z,web\n"
+            + "o-2,f01,JS-200,1,39.50,EUR,2026-11-23T09:30:00Z,retail\n";
+
+    @TempDir
+    Path dir;
+
+    final Map<BlobId, String> blobs = new HashMap<>();
+    /** Run as a blob is first read: another worker's step at that moment. */
+    final List<Runnable> onRead = new ArrayList<>();
+    /** How many of the next commit fences find the ledger unreachable. */
+    int ledgerOutages;
+
+    JdbcClient jdbc;
+    LoadQueue queue;
+    LoadWorker worker;
+    JavaSipsDuckDb duckdb;
+
+    final BlobSource storage = new BlobSource() {
+        @Override
+        public BlobContent open(BlobId id, @Nullable String expectedEtag) {
+            byte[] bytes = blobs.get(id).getBytes(StandardCharsets.UTF_8);
+            InputStream content = new ByteArrayInputStream(bytes) {
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    synchronized (onRead) {
+                        onRead.forEach(Runnable::run);
+                        onRead.clear();
+                    }
+                    return super.read(b, off, len);
+                }
+            };
+            return new BlobContent(content, bytes.length, expectedEtag);
+        }
+
+        @Override
+        public void pin(BlobId id, String expectedEtag, String pinnedName) {}
+
+        @Override
+        public void delete(BlobId id) {}
+
+        @Override
+        public int deleteOlderThan(String account, String container, String prefix, Instant cutoff) {
+            return 0;
+        }
+
+        @Override
+        public void check() {}
+
+        @Override
+        public void check(String account) {}
+    };
+
+    @BeforeEach
+    void ports() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:commit-fence-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        jdbc = JdbcClient.create(dataSource);
+        queue = new LoadQueue(jdbc, dataSource, new DataSourceTransactionManager(dataSource)) {
+            @Override
+            boolean hold(java.util.Collection<UUID> ids, String worker, Duration lease) {
+                if (ledgerOutages > 0) {
+                    ledgerOutages--;
+                    throw new DataAccessResourceFailureException("the ledger's connection was reset");
+                }
+                return super.hold(ids, worker, lease);
+            }
+        };
+        duckdb = JavaSipsDuckDb.in(dir);
+        LoadsProperties properties = new LoadsProperties(
+                1,
+                Duration.ofMillis(500),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(20),
+                new LoadsProperties.Retry(3, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)),
+                1_000_000,
+                Duration.ofDays(90),
+                2000,
+                Duration.ofHours(1),
+                new LoadsProperties.Batch(50, DataSize.ofGigabytes(1), Duration.ZERO));
+        LoadMetrics metrics = new LoadMetrics(
+                new SimpleMeterRegistry(), statuses -> new EnumMap<>(LoadStatus.class), Clock.systemUTC());
+        Outages outages =
+                new Outages(new OutagesProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(2)), e -> {}, null);
+        worker = new LoadWorker(queue, storage, duckdb.warehouse(), properties, metrics, outages);
+    }
+
+    @AfterEach
+    void stop() {
+        duckdb.close();
+    }
+
+    UUID queued(String blob) {
+        BlobId id = new BlobId("devstoreaccount1", "factory-uploads", blob);
+        blobs.put(id, ORDERS);
+        UUID load = UUID.randomUUID();
+        jdbc.sql("INSERT INTO loads (id, status, account, container, blob_name, etag, size_bytes, table_name,"
+                        + " file_format, load_mode, staging, received_at) VALUES (:id, 'QUEUED', :account,"
+                        + " :container, :blob, '0x1', :size, 'ORDERS', 'CSV', 'APPEND', 'INTERNAL', :now)")
+                .param("id", load)
+                .param("account", id.account())
+                .param("container", id.container())
+                .param("blob", id.name())
+                .param("size", (long) ORDERS.length())
+                .param("now", Instant.now().atOffset(ZoneOffset.UTC))
+                .update();
+        return load;
+    }
+
+    /** What another worker does once this one's lease ran out: it claims the loads for itself. */
+    Runnable takenOver(UUID... ids) {
+        return () -> {
+            for (UUID id : ids) {
+                jdbc.sql("UPDATE loads SET claimed_by = 'w2', lease_until = :lease WHERE id = :id")
+                        .param("lease", Instant.now().plusSeconds(300).atOffset(ZoneOffset.UTC))
+                        .param("id", id)
+                        .update();
+            }
+        };
+    }
+
+    Load row(UUID id) {
+        return jdbc.sql("SELECT " + LoadRows.COLUMNS + " FROM loads WHERE id = :id")
+                .param("id", id)
+                .query(LoadRows.MAPPER)
+                .single();
+    }
+
+    @Nullable
+    String claimedBy(UUID id) {
+        return jdbc.sql("SELECT claimed_by FROM loads WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single();
+    }
+
+    long rows() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb.file());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM ORDERS")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aLoadTakenOverWhileItRanIsNotCommitted() throws SQLException {
+        UUID id = queued("orders/f01/taken-over.csv");
+        onRead.add(takenOver(id));
+
+        worker.run(queue.claim("w1", Duration.ofMinutes(5)).orElseThrow(), "w1");
+
+        assertThat(rows()).as("rows of the run that lost its claim").isZero();
+        Load load = row(id);
+        assertThat(load.status()).isEqualTo(LoadStatus.LOADING);
+        assertThat(claimedBy(id)).isEqualTo("w2");
+        assertThat(load.error()).isNull();
+    }
+
+    @Test
+    void aBatchTakenOverWhileItRanIsNotCommitted() throws SQLException {
+        UUID a = queued("orders/f01/batch-1.csv");
+        UUID b = queued("orders/f01/batch-2.csv");
+        UUID c = queued("orders/f01/batch-3.csv");
+        LoadQueue.Claimed batch = queue.claim(
+                "w1", Duration.ofMinutes(5), Set.of(), new LoadQueue.Batching(50, Long.MAX_VALUE, Duration.ZERO));
+        assertThat(batch.loads()).hasSize(3);
+        onRead.add(takenOver(a, b, c));
+
+        worker.run(batch, "w1");
+
+        assertThat(rows()).as("rows of the run that lost its claim").isZero();
+        assertThat(List.of(a, b, c)).allSatisfy(id -> {
+            assertThat(row(id).status()).isEqualTo(LoadStatus.LOADING);
+            assertThat(claimedBy(id)).isEqualTo("w2");
+        });
+    }
+
+    @Test
+    void aLoadWhoseLeaseRanOutButThatNobodyTookOverCommitsAndRenewsItsLease() throws SQLException {
+        UUID id = queued("orders/f01/late.csv");
+        onRead.add(() -> jdbc.sql("UPDATE loads SET lease_until = :past WHERE id = :id")
+                .param("past", Instant.now().minusSeconds(60).atOffset(ZoneOffset.UTC))
+                .param("id", id)
+                .update());
+
+        worker.run(queue.claim("w1", Duration.ofMinutes(5)).orElseThrow(), "w1");
+
+        assertThat(rows()).isEqualTo(2);
+        assertThat(row(id).status()).isEqualTo(LoadStatus.LOADED);
+    }
+
+    @Test
+    void aCommitTheLedgerCannotVouchForIsRolledBackAndTheLoadQueuedAgain() throws SQLException {
+        UUID id = queued("orders/f01/unconfirmed.csv");
+        ledgerOutages = 1;
+
+        worker.run(queue.claim("w1", Duration.ofMinutes(5)).orElseThrow(), "w1");
+
+        assertThat(rows()).isZero();
+        Load load = row(id);
+        assertThat(load.status()).isEqualTo(LoadStatus.QUEUED);
+        assertThat(load.error()).isNull();
+
+        worker.run(queue.claim("w1", Duration.ofMinutes(5)).orElseThrow(), "w1");
+
+        assertThat(rows()).isEqualTo(2);
+        assertThat(row(id).status()).isEqualTo(LoadStatus.LOADED);
+    }
+}
