@@ -43,8 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -792,7 +791,9 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
             return;
         }
         Instant cutoff = clock.instant().minus(orphanAge);
-        Set<String> orphans = new TreeSet<>();
+        // a try's prefix, with its newest file: a batch uploads its files one after another, so its first file may be
+        // older than the cutoff while the batch still stages the rest; only its newest file tells when it was last used
+        Map<String, Instant> newest = new TreeMap<>();
         // one file's tries stage under loads/<loadId>/<attempt>/, a batch's under batches/<batchId>/<attempt>/
         for (String root : List.of("loads/", "batches/")) {
             try (Statement statement = connection.createStatement();
@@ -804,8 +805,8 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                             .toInstant();
                     int at = name.indexOf(root);
                     String[] parts = at < 0 ? new String[0] : name.substring(at).split("/");
-                    if (parts.length >= 4 && modified.isBefore(cutoff)) {
-                        orphans.add(root + parts[1] + "/" + parts[2] + "/");
+                    if (parts.length >= 4) {
+                        newest.merge(root + parts[1] + "/" + parts[2] + "/", modified, (a, b) -> a.isAfter(b) ? a : b);
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -817,7 +818,11 @@ class SnowflakeWarehouse implements Warehouse, AutoCloseable {
                 return;
             }
         }
-        for (String orphan : orphans) {
+        for (Map.Entry<String, Instant> prefix : newest.entrySet()) {
+            if (!prefix.getValue().isBefore(cutoff)) {
+                continue;
+            }
+            String orphan = prefix.getKey();
             log.info("loadId={} blob={} removing orphaned staged files {}", file.loadId(), file.sourceBlob(), orphan);
             remove(connection, file, sql.stage(properties.internalStage(), orphan));
         }

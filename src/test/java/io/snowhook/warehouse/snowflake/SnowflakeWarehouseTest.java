@@ -514,11 +514,26 @@ class SnowflakeWarehouseTest {
         Files.setLastModifiedTime(orphan, FileTime.from(NOW.minus(Duration.ofMinutes(71))));
         Files.setLastModifiedTime(recent, FileTime.from(NOW.minus(Duration.ofMinutes(69))));
 
+        // a batch still staging its files: its first file is old, its last one new; the batch is judged by the newest
+        String staging = "batches/" + UUID.randomUUID() + "/1/";
+        Path firstStaged = stage.resolve(staging + UUID.randomUUID() + "/data.csv.gz");
+        Path lastStaged = stage.resolve(staging + UUID.randomUUID() + "/data.csv.gz");
+        for (Path p : List.of(firstStaged, lastStaged)) {
+            Files.createDirectories(p.getParent());
+            Files.write(p, gzip(ordersCsv(O1)));
+        }
+        Files.setLastModifiedTime(firstStaged, FileTime.from(NOW.minus(Duration.ofMinutes(90))));
+        Files.setLastModifiedTime(lastStaged, FileTime.from(NOW.minus(Duration.ofMinutes(1))));
+
         warehouse.load(orders("orders/f1/sweep.csv", "0x1", Staging.INTERNAL), csv(O1));
 
         assertThat(orphan).doesNotExist();
         assertThat(recent).exists();
+        assertThat(firstStaged).as("a file of a batch that is still staging").exists();
+        assertThat(lastStaged).exists();
         Files.delete(recent);
+        Files.delete(firstStaged);
+        Files.delete(lastStaged);
     }
 
     @Test
