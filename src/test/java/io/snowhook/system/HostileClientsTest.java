@@ -54,7 +54,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
                     + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;",
             "snowhook.storage.accounts[1].name=javasipsfactory",
             "snowhook.storage.accounts[1].endpoint=http://127.0.0.1:9/javasipsfactory",
-            "snowhook.storage.accounts[1].containers[0]=factory-uploads",
+            "snowhook.storage.accounts[1].containers[0]=west-uploads",
             "snowhook.storage.accounts[1].sas-token=sv=2024-08-04&ss=b&srt=co&sp=rl&sig=" + HostileClientsTest.SAS_SIG,
             // Fewer application threads than attackers, as 200 slow clients against Tomcat's default 200.
             "server.tomcat.threads.max=20",
@@ -326,10 +326,10 @@ class HostileClientsTest {
         answers.add(raw(managementPort, get("/actuator/health", "Authorization: Basic " + INTAKE_PASSWORD + "\u0001")));
         // SAS signatures in URLs /ingestions refuses.
         for (String url : List.of(
-                "ftp://javasipsfactory.blob.core.windows.net/factory-uploads/orders/a.csv?sv=1&sig=" + CALLER_SIG,
-                "https://javasipsfactory.blob.core.windows.net/factory-uploads?sig=" + CALLER_SIG,
-                "https://elsewhere.blob.core.windows.net/factory-uploads/orders/a.csv?sig=" + CALLER_SIG,
-                "https://javasipsfactory.blob.core.windows.net/factory-uploads/returns/a.csv?sig=" + CALLER_SIG)) {
+                "ftp://javasipsfactory.blob.core.windows.net/west-uploads/orders/a.csv?sv=1&sig=" + CALLER_SIG,
+                "https://javasipsfactory.blob.core.windows.net/west-uploads?sig=" + CALLER_SIG,
+                "https://elsewhere.blob.core.windows.net/west-uploads/orders/a.csv?sig=" + CALLER_SIG,
+                "https://javasipsfactory.blob.core.windows.net/west-uploads/returns/a.csv?sig=" + CALLER_SIG)) {
             String answer = raw(port, post("/ingestions", "application/json", "{\"url\":\"" + url + "\"}", operator));
             assertThat(answer).as(answer).matches("(?s)HTTP/1.1 4\\d\\d .*").doesNotContain(CALLER_SIG);
             answers.add(answer);

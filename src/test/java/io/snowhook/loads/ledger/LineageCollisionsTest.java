@@ -1,0 +1,48 @@
+package io.snowhook.loads.ledger;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.snowhook.blob.StorageProperties;
+import io.snowhook.routing.Route;
+import io.snowhook.warehouse.FileFormat;
+import io.snowhook.warehouse.LoadMode;
+import io.snowhook.warehouse.Staging;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LineageCollisionsTest {
+
+    static final Route INVENTORY =
+            new Route("inventory/", "INVENTORY", FileFormat.CSV, LoadMode.REPLACE, Staging.INTERNAL);
+    static final Route ORDERS = new Route("orders/", "ORDERS", FileFormat.CSV, LoadMode.APPEND, Staging.INTERNAL);
+
+    static StorageProperties.Account account(String name, String... containers) {
+        return new StorageProperties.Account(name, null, List.of(containers), null, "sv=2024&sig=secret", null);
+    }
+
+    @Test
+    void aContainerNameTwoAccountsShareStopsStartUpWhenARouteReplaces() {
+        StorageProperties storage = new StorageProperties(List.of(
+                account("factorywest", "factory-uploads"), account("factoryeast", "returns", "factory-uploads")));
+
+        assertThatThrownBy(() -> LineageCollisions.check(storage, List.of(ORDERS, INVENTORY)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("snowhook.storage.accounts: container 'factory-uploads' is configured for the"
+                        + " accounts [factorywest, factoryeast], and snowhook.routes (prefix 'inventory/' into INVENTORY)"
+                        + " replaces a blob's rows")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void appendRoutesOrDistinctContainerNamesAreSafe() {
+        StorageProperties shared = new StorageProperties(
+                List.of(account("factorywest", "factory-uploads"), account("factoryeast", "factory-uploads")));
+        StorageProperties distinct = new StorageProperties(
+                List.of(account("factorywest", "west-uploads"), account("factoryeast", "east-uploads")));
+
+        assertThatCode(() -> LineageCollisions.check(shared, List.of(ORDERS))).doesNotThrowAnyException();
+        assertThatCode(() -> LineageCollisions.check(distinct, List.of(ORDERS, INVENTORY)))
+                .doesNotThrowAnyException();
+    }
+}
