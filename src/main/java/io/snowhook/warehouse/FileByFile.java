@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A batch loaded one file at a time through {@link Warehouse#load(FileLoad, java.io.InputStream, CommitFence)}: each
- * file in a
- * transaction of its own, so the batch keeps the port's promises with one statement per file — the fallback for what
- * a warehouse cannot load in one statement.
+ * A batch loaded one file at a time through {@link Warehouse#load(FileLoad, java.io.InputStream, CommitFence)}:
+ * each file in a transaction of its own, so the batch keeps the port's promises with one statement per file — the
+ * fallback for what a warehouse cannot load in one statement.
  */
 public final class FileByFile {
 
@@ -17,7 +16,7 @@ public final class FileByFile {
 
     /**
      * Loads every file of {@code batch} on its own, in order; a transient failure ends the batch, as a {@link
-     * PartlyLoaded} naming the files settled before it; a {@link ClaimLost} ends it as it is.
+     * PartlyLoaded} naming the files settled before it, and a {@link ClaimLost} ends it naming them too.
      */
     public static List<FileResult> load(
             Warehouse warehouse, FileBatch batch, FileContents contents, CommitFence fence) {
@@ -27,6 +26,8 @@ public final class FileByFile {
                 results.add(load(warehouse, file, contents, fence));
             } catch (TransientFailure e) {
                 throw PartlyLoaded.after(results, e);
+            } catch (ClaimLost e) {
+                throw e.after(results);
             }
         }
         return results;
@@ -47,7 +48,7 @@ public final class FileByFile {
                 return FileResult.loaded(file, warehouse.load(file, content, fence));
             } catch (RuntimeException e) {
                 RuntimeException source = content.failure();
-                if (source != null && source != e) {
+                if (source != null && source != e && !(e instanceof ClaimLost)) {
                     source.addSuppressed(e);
                     throw source;
                 }

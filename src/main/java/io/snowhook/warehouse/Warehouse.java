@@ -48,7 +48,8 @@ public interface Warehouse {
      *       known before the call.
      *   <li>Every transaction asks {@code fence} about the files it holds, after its last statement and before its
      *       {@code COMMIT}; when the fence throws {@link ClaimLost}, the adapter rolls that transaction back and throws
-     *       the exception on unchanged (files committed by earlier transactions of the call stay committed).
+     *       the exception on — unchanged, or, when earlier transactions of the call settled files, as {@link
+     *       ClaimLost#after} naming them.
      * </ul>
      *
      * <p>This default loads the files one at a time through {@link #load(FileLoad, InputStream)} ({@link

@@ -4,10 +4,11 @@ import io.snowhook.blob.StorageProperties;
 import io.snowhook.routing.Route;
 import io.snowhook.routing.Router;
 import io.snowhook.warehouse.LoadMode;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,11 +32,11 @@ class LineageCollisions {
         if (replacing.isEmpty()) {
             return;
         }
-        Map<String, List<String>> accountsByContainer = new LinkedHashMap<>();
+        Map<String, Set<String>> accountsByContainer = new LinkedHashMap<>();
         for (StorageProperties.Account account : storage.accounts()) {
             for (String container : account.containers()) {
                 accountsByContainer
-                        .computeIfAbsent(container, c -> new ArrayList<>())
+                        .computeIfAbsent(container, c -> new LinkedHashSet<>())
                         .add(account.name());
             }
         }

@@ -226,8 +226,10 @@ class LoadWorker {
         } catch (LostClaim e) {
             log.warn("load {} of blob {} was taken over by another worker; leaving it", load.id(), load.blob());
         } catch (ClaimLost e) {
-            // the fence refused the commit: the warehouse rolled the try back, nothing of it is in the table
-            boolean released = releaseHeld(() -> queue.release(load.id(), worker) ? 1 : 0) > 0;
+            // the fence refused the commit: the warehouse rolled the try back, nothing of it is in the table, and the
+            // try does not count (a takeover leaves nothing to release; a ledger that did not answer is no file's
+            // fault)
+            boolean released = releaseHeld(() -> queue.release(load.id(), worker, attempts.get() - 1) ? 1 : 0) > 0;
             log.warn(
                     "load {} of blob {}/{}/{}: not committed, {}; {}",
                     load.id(),
@@ -398,11 +400,13 @@ class LoadWorker {
                     batchId,
                     released);
         } catch (ClaimLost e) {
-            // the fence refused a commit: the warehouse rolled that transaction back. Files an earlier try settled are
-            // recorded; those this try committed before the refusal load again, replacing their own rows.
+            // the fence refused a commit: the warehouse rolled that transaction back. Files settled before it — by an
+            // earlier try, or committed one by one in this one while the claim was held — keep their results; the
+            // others go back to the queue without the refused try counted.
+            e.settled().forEach(r -> settled.put(r.file().loadId(), r));
             int released = releaseHeld(() -> {
                 recordSettled(loads, worker, settled, before + tries.get(), bytes);
-                return queue.releaseBatch(batchId, worker, 0);
+                return queue.releaseBatch(batchId, worker, 1);
             });
             log.warn(
                     "batch {} of {} files: not committed, {}; {} loads still held put back in the queue",
@@ -766,7 +770,7 @@ class LoadWorker {
             } catch (RuntimeException e) {
                 // The warehouse may wrap a read failure in its own exception: the storage fault decides.
                 RuntimeException storage = counted.failure;
-                if (storage != null && storage != e) {
+                if (storage != null && storage != e && !(e instanceof ClaimLost)) {
                     storage.addSuppressed(e);
                     throw storage;
                 }

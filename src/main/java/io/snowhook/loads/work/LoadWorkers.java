@@ -51,7 +51,13 @@ class LoadWorkers implements SmartLifecycle {
     private final Outages outages;
     private final Warehouse warehouse;
     private final BlobSource blobs;
-    private final String instance;
+    /**
+     * This start's workers' name prefix, new at every start: a try abandoned by a stop that outlasted the grace period
+     * may still be running, and must never pass for a worker of the next start (the commit fence and every conditional
+     * update tell a claim's holder by this name).
+     */
+    private String instance;
+
     private final LoadQueue.Batching batching;
     private final LoadMetrics metrics;
     /** Loads running now, by id, with the worker that holds each. */
@@ -88,7 +94,11 @@ class LoadWorkers implements SmartLifecycle {
         this.worker = worker;
         this.properties = properties;
         this.batching = LoadQueue.Batching.of(properties.batch());
-        this.instance = ManagementFactory.getRuntimeMXBean().getName() + "/"
+        this.instance = instanceName();
+    }
+
+    private static String instanceName() {
+        return ManagementFactory.getRuntimeMXBean().getName() + "/"
                 + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -104,6 +114,7 @@ class LoadWorkers implements SmartLifecycle {
             return;
         }
         queue.requeueOrphans();
+        instance = instanceName();
         claiming = true;
         worker.resumeRetrying();
         pool = Executors.newFixedThreadPool(workers, threads("snowhook-loader-"));

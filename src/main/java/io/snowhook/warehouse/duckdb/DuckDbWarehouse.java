@@ -329,7 +329,8 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 results.put(named.file().loadId(), FileResult.failed(named.file(), failure));
                 pending.remove(named);
             } catch (ClaimLost e) {
-                throw e;
+                // files that failed alone before it (a culprit, a file that did not stage) keep their results
+                throw e.after(results.values());
             } catch (RuntimeException e) {
                 if (TransientFailure.is(e)) {
                     throw e;
@@ -346,7 +347,8 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 long n = copy(conn, s.file(), table, s.path(), fence);
                 results.put(s.file().loadId(), FileResult.loaded(s.file(), new LoadResult(n, n)));
             } catch (ClaimLost e) {
-                throw e;
+                // the files before it committed, each in its own transaction, while the claim was held
+                throw e.after(results.values());
             } catch (RuntimeException e) {
                 if (e instanceof TransientFailure transientFailure) {
                     // the files before it committed, each in its own transaction: the retry leaves them out
@@ -395,6 +397,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
         LoadMode mode = batch.target().mode();
         try (ThreadsRestored threads = readerThreads(conn, batch.target().format())) {
             conn.setAutoCommit(false);
+            boolean rolledBack = true;
             try {
                 List<Column> columns = dataColumns(conn, table);
                 try (PreparedStatement delete =
@@ -461,23 +464,41 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 WarehouseStatements.sent();
                 return rows;
             } catch (RuntimeException | SQLException e) {
-                rollbackBatch(conn, batch);
+                rolledBack = rolledBack(conn, "batch " + batch.batchId());
                 throw e;
             } finally {
-                conn.setAutoCommit(true);
+                restoreAutoCommit(conn, rolledBack);
             }
         } catch (SQLException e) {
             throw classify(e, "DuckDB rejected batch " + batch.batchId() + " into " + table);
         }
     }
 
-    private static void rollbackBatch(Connection conn, FileBatch batch) {
+    /** Rolls the connection's transaction back; false when that failed. */
+    private static boolean rolledBack(Connection conn, String what) {
         try {
             conn.rollback();
             WarehouseStatements.sent();
+            return true;
         } catch (SQLException e) {
-            log.warn("Rollback of batch {} failed: {}", batch.batchId(), e.getMessage());
+            log.warn("Rollback of {} failed: {}", what, e.getMessage());
+            return false;
         }
+    }
+
+    /**
+     * Ends a load's transaction: back to auto-commit after a commit or a rollback; after a rollback that failed the
+     * connection is closed instead (DuckDB discards an open transaction on close), since turning auto-commit back on
+     * would commit it — a transaction the commit fence refused, whose statements all succeeded. The next load opens a
+     * new connection.
+     */
+    private void restoreAutoCommit(Connection conn, boolean rolledBack) throws SQLException {
+        if (rolledBack) {
+            conn.setAutoCommit(true);
+            return;
+        }
+        invalidated = true;
+        closeQuietly(conn);
     }
 
     /** Removes a batch's staging folder with everything in it. */
@@ -556,6 +577,7 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
     private long copy(Connection conn, FileLoad file, String table, Path staged, CommitFence fence) {
         try (ThreadsRestored threads = readerThreads(conn, file.format())) {
             conn.setAutoCommit(false);
+            boolean rolledBack = true;
             try {
                 List<Column> columns = dataColumns(conn, table);
                 delete(conn, file, table);
@@ -576,10 +598,10 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
                 WarehouseStatements.sent();
                 return rows;
             } catch (RuntimeException | SQLException e) {
-                rollback(conn, file);
+                rolledBack = rolledBack(conn, file.sourceBlob() + " (load " + file.loadId() + ")");
                 throw e;
             } finally {
-                conn.setAutoCommit(true);
+                restoreAutoCommit(conn, rolledBack);
             }
         } catch (SQLException e) {
             throw classify(e, "DuckDB rejected the load of " + file.sourceBlob() + " into " + table);
@@ -787,15 +809,6 @@ class DuckDbWarehouse implements Warehouse, DisposableBean {
             return checkConnection;
         } finally {
             writer.unlock();
-        }
-    }
-
-    private static void rollback(Connection conn, FileLoad file) {
-        try {
-            conn.rollback();
-            WarehouseStatements.sent();
-        } catch (SQLException e) {
-            log.warn("Rollback of {} (load {}) failed: {}", file.sourceBlob(), file.loadId(), e.getMessage());
         }
     }
 

@@ -41,7 +41,12 @@ class LineageCollisionsTest {
         StorageProperties distinct = new StorageProperties(
                 List.of(account("factorywest", "west-uploads"), account("factoryeast", "east-uploads")));
 
+        StorageProperties listedTwice =
+                new StorageProperties(List.of(account("factorywest", "factory-uploads", "factory-uploads")));
+
         assertThatCode(() -> LineageCollisions.check(shared, List.of(ORDERS))).doesNotThrowAnyException();
+        assertThatCode(() -> LineageCollisions.check(listedTwice, List.of(INVENTORY)))
+                .doesNotThrowAnyException();
         assertThatCode(() -> LineageCollisions.check(distinct, List.of(ORDERS, INVENTORY)))
                 .doesNotThrowAnyException();
     }

@@ -256,10 +256,12 @@ class CommitFenceTest {
         Load load = row(id);
         assertThat(load.status()).isEqualTo(LoadStatus.QUEUED);
         assertThat(load.error()).isNull();
+        assertThat(load.attempts()).as("the refused try is no file's fault").isZero();
 
         worker.run(queue.claim("w1", Duration.ofMinutes(5)).orElseThrow(), "w1");
 
         assertThat(rows()).isEqualTo(2);
         assertThat(row(id).status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(row(id).attempts()).isEqualTo(1);
     }
 }

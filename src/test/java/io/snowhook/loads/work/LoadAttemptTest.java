@@ -67,6 +67,8 @@ class LoadAttemptTest {
     final List<IOException> readFailures = new ArrayList<>();
     /** Outcomes the ledger is to refuse next (a connection dropped while recording). */
     int ledgerRefusals;
+    /** Commit fences the ledger is to leave unanswered next (a connection dropped while checking the claim). */
+    int fenceOutages;
     /** Whether each release of a load or batch ran on an interrupted thread. */
     final List<Boolean> releasedInterrupted = new ArrayList<>();
 
@@ -168,6 +170,15 @@ class LoadAttemptTest {
             Set<UUID> complete(String worker, Map<UUID, Outcome> outcomes) {
                 refuseIfAsked();
                 return super.complete(worker, outcomes);
+            }
+
+            @Override
+            boolean hold(java.util.Collection<UUID> ids, String worker, Duration lease) {
+                if (fenceOutages > 0) {
+                    fenceOutages--;
+                    throw new DataAccessResourceFailureException("the ledger's connection was reset");
+                }
+                return super.hold(ids, worker, lease);
             }
 
             @Override
@@ -388,6 +399,39 @@ class LoadAttemptTest {
         assertThat(released.status()).isEqualTo(LoadStatus.QUEUED);
         assertThat(released.attempts()).as("the one try made").isEqualTo(1);
         assertThat(row(two.second()).status()).isEqualTo(LoadStatus.LOADING);
+    }
+
+    @Test
+    void aFileCommittedBeforeTheFenceRefusedTheNextOneStaysLoaded() {
+        Two two = claimedTwo("fenced");
+        // file by file: the first file commits; then another worker takes the second load over
+        onWarehouseCall.add(() -> {});
+        onWarehouseCall.add(() -> jdbc.sql("UPDATE loads SET claimed_by = 'w2' WHERE id = :id")
+                .param("id", two.second())
+                .update());
+
+        worker.run(two.batch(), "w1");
+
+        assertThat(loaded).extracting(FileLoad::loadId).containsExactly(two.first());
+        Load first = row(two.first());
+        assertThat(first.status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(first.rowsLoaded()).isEqualTo(1L);
+        assertThat(row(two.second()).status()).isEqualTo(LoadStatus.LOADING);
+    }
+
+    @Test
+    void aBatchWhoseClaimTheLedgerCouldNotConfirmGoesBackToTheQueueWithTheTryUncounted() {
+        Two two = claimedTwo("unconfirmed");
+        fenceOutages = 1;
+
+        worker.run(two.batch(), "w1");
+
+        assertThat(loaded).isEmpty();
+        assertThat(List.of(row(two.first()), row(two.second()))).allSatisfy(l -> {
+            assertThat(l.status()).isEqualTo(LoadStatus.QUEUED);
+            assertThat(l.attempts()).isZero();
+            assertThat(l.error()).isNull();
+        });
     }
 
     /**

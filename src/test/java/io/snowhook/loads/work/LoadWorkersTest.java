@@ -209,6 +209,33 @@ class LoadWorkersTest {
         assertThat(LoadWorkerTest.rowsOf(DIR, loaded)).isEqualTo(4);
     }
 
+    @Test
+    void aRestartedPoolNeverPassesForTheWorkersOfATryItAbandoned() {
+        warehouse.block();
+        Load load = loads.submit(List.of(uploaded(4))).get(0);
+        await().atMost(PATIENCE).until(() -> warehouse.waiting() == 1);
+        String abandoned = claimedBy(load);
+
+        workers.stop(); // the grace period runs out: the blocked try is abandoned, its load put back in the queue
+        workers.start();
+        await().atMost(PATIENCE).until(() -> warehouse.waiting() == 2);
+
+        // the abandoned try still runs; the load's new claim must not be taken for its own
+        String pool = abandoned.substring(0, abandoned.lastIndexOf('#'));
+        assertThat(claimedBy(load)).isNotNull().doesNotStartWith(pool + "#");
+        warehouse.unblock();
+        Load loaded = awaitFinal(load);
+        assertThat(loaded.status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(LoadWorkerTest.rowsOf(DIR, loaded)).isEqualTo(4);
+    }
+
+    String claimedBy(Load load) {
+        return jdbc.sql("SELECT claimed_by FROM loads WHERE id = :id")
+                .param("id", load.id())
+                .query(String.class)
+                .single();
+    }
+
     Load awaitFinal(Load load) {
         return await().atMost(PATIENCE)
                 .until(() -> loads.get(load.id()), l -> l.status().isFinal());

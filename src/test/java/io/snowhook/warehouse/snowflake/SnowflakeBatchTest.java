@@ -311,16 +311,22 @@ class SnowflakeBatchTest {
         ClaimLost lost = new ClaimLost("another worker took the load over");
         List<FileLoad> asked = new ArrayList<>();
 
-        assertThatThrownBy(() ->
-                        warehouse.load(batch(ORDERS, names, "0x1"), file -> csv(orders(file.blobName(), 2)), files -> {
-                            asked.addAll(files);
-                            if (asked.size() == 2) {
-                                throw lost;
-                            }
-                        }))
-                .isSameAs(lost);
+        FileBatch batch = batch(ORDERS, names, "0x1");
 
-        // the first file committed under a claim the fence vouched for; the second was rolled back
+        assertThatThrownBy(() -> warehouse.load(batch, file -> csv(orders(file.blobName(), 2)), files -> {
+                    asked.addAll(files);
+                    if (asked.size() == 2) {
+                        throw lost;
+                    }
+                }))
+                .isInstanceOfSatisfying(ClaimLost.class, e -> {
+                    assertThat(e).hasMessage(lost.getMessage());
+                    // the first file committed under a claim the fence vouched for: its result stands
+                    assertThat(e.settled())
+                            .containsExactly(new FileResult.Loaded(batch.files().get(0), 2, 2));
+                });
+
+        // the second was rolled back
         assertThat(asked).extracting(FileLoad::blobName).containsExactlyElementsOf(names);
         assertThat(fake.query("SELECT DISTINCT _SOURCE_BLOB FROM PUBLIC.ORDERS"))
                 .containsExactly(List.of("factory-uploads/orders/q1/a.csv"));
