@@ -9,6 +9,8 @@ import io.snowhook.loads.ledger.Load;
 import io.snowhook.loads.ledger.LoadService;
 import io.snowhook.loads.ledger.LoadStatus;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -129,6 +131,38 @@ abstract class LoadQueueContract {
                 .isFalse();
         assertThat(queue.complete(load.id(), "w2", loaded(1))).isTrue();
         assertThat(loads.get(load.id()).status()).isEqualTo(LoadStatus.LOADED);
+    }
+
+    @Test
+    void holdsLoadsForTheCommitFenceOnlyWhileTheWorkerHasThemAll() {
+        Load a = queued();
+        Load b = queued();
+        Load c = queued();
+        queue.claim("w1", LEASE).orElseThrow();
+        queue.claim("w1", LEASE).orElseThrow();
+        queue.claim("w1", LEASE).orElseThrow();
+
+        assertThat(queue.hold(List.of(a.id(), b.id()), "w1", LEASE)).isTrue();
+        assertThat(queue.hold(List.of(a.id()), "w2", LEASE))
+                .as("another worker's")
+                .isFalse();
+
+        // a's lease ran out and nobody took it: the fence renews it
+        jdbc.sql("UPDATE loads SET lease_until = :past WHERE id = :id")
+                .param("past", Instant.now().minusSeconds(60).atOffset(ZoneOffset.UTC))
+                .param("id", a.id())
+                .update();
+        assertThat(queue.hold(List.of(a.id(), b.id()), "w1", LEASE)).isTrue();
+        assertThat(queue.claim("w2", LEASE)).as("renewed: not claimable").isEmpty();
+
+        // b taken over after its lease ran out; c finished
+        jdbc.sql("UPDATE loads SET claimed_by = 'w2' WHERE id = :id")
+                .param("id", b.id())
+                .update();
+        assertThat(queue.complete(c.id(), "w1", loaded(1))).isTrue();
+        assertThat(queue.hold(List.of(a.id(), b.id()), "w1", LEASE)).isFalse();
+        assertThat(queue.hold(List.of(c.id()), "w1", LEASE)).isFalse();
+        assertThat(queue.hold(List.of(a.id()), "w1", LEASE)).isTrue();
     }
 
     @Test
