@@ -11,7 +11,7 @@ import io.snowhook.warehouse.Staging;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LineageCollisionsTest {
+class SharedContainerNamesTest {
 
     static final Route INVENTORY =
             new Route("inventory/", "INVENTORY", FileFormat.CSV, LoadMode.REPLACE, Staging.INTERNAL);
@@ -26,12 +26,24 @@ class LineageCollisionsTest {
         StorageProperties storage = new StorageProperties(List.of(
                 account("factorywest", "factory-uploads"), account("factoryeast", "returns", "factory-uploads")));
 
-        assertThatThrownBy(() -> LineageCollisions.check(storage, List.of(ORDERS, INVENTORY)))
+        assertThatThrownBy(() -> SharedContainerNames.check(storage, List.of(ORDERS, INVENTORY)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("snowhook.storage.accounts: container 'factory-uploads' is configured for the"
                         + " accounts [factorywest, factoryeast], and snowhook.routes (prefix 'inventory/' into INVENTORY)"
                         + " replaces a blob's rows")
                 .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void aContainerNameTwoAccountsShareStopsStartUpWhenARouteStagesExternally() {
+        StorageProperties storage = new StorageProperties(
+                List.of(account("factorywest", "factory-uploads"), account("factoryeast", "factory-uploads")));
+        Route direct = new Route("direct/", "ORDERS", FileFormat.CSV, LoadMode.APPEND, Staging.EXTERNAL);
+
+        assertThatThrownBy(() -> SharedContainerNames.check(storage, List.of(ORDERS, direct)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("(prefix 'direct/' into ORDERS) stages externally, through the stage configured"
+                        + " for the container name (snowhook.warehouse.snowflake.external-stages.factory-uploads)");
     }
 
     @Test
@@ -44,10 +56,11 @@ class LineageCollisionsTest {
         StorageProperties listedTwice =
                 new StorageProperties(List.of(account("factorywest", "factory-uploads", "factory-uploads")));
 
-        assertThatCode(() -> LineageCollisions.check(shared, List.of(ORDERS))).doesNotThrowAnyException();
-        assertThatCode(() -> LineageCollisions.check(listedTwice, List.of(INVENTORY)))
+        assertThatCode(() -> SharedContainerNames.check(shared, List.of(ORDERS)))
                 .doesNotThrowAnyException();
-        assertThatCode(() -> LineageCollisions.check(distinct, List.of(ORDERS, INVENTORY)))
+        assertThatCode(() -> SharedContainerNames.check(listedTwice, List.of(INVENTORY)))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> SharedContainerNames.check(distinct, List.of(ORDERS, INVENTORY)))
                 .doesNotThrowAnyException();
     }
 }
