@@ -28,6 +28,8 @@ import io.snowhook.warehouse.WarehouseUnavailable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -82,6 +84,8 @@ class LoadWorker {
     private final Outages outages;
     private final Object backOffs = new Object();
     private boolean stopping;
+    /** When the worker pool was last stopped: a claim made before a stop may since have been released by it. */
+    private volatile @Nullable Instant lastStop;
 
     LoadWorker(
             LoadQueue queue,
@@ -185,6 +189,7 @@ class LoadWorker {
         try {
             // tries made before a crash count: a load gets max-attempts tries in all, however often reclaimed
             RetryTemplate retry = retryTemplate(properties.retry(), maxAttempts - before, this::sleep);
+            CommitFence fence = fence(worker, List.of(load));
             Result result = retry.execute(context -> {
                 context.setAttribute("loadId", load.id());
                 int attempt = attempts.incrementAndGet();
@@ -200,7 +205,7 @@ class LoadWorker {
                         && !queue.recordAttempt(load.id(), worker, attempt, properties.lease())) {
                     throw new LostClaim();
                 }
-                return observed(load.account(), () -> attempt(load, staging, attempt, times, fence(worker)));
+                return observed(load.account(), () -> attempt(load, staging, attempt, times, fence));
             });
             boolean recorded = recordLoaded(
                     load,
@@ -303,6 +308,7 @@ class LoadWorker {
         long statements = WarehouseStatements.onThisThread();
         try {
             RetryTemplate retry = retryTemplate(properties.retry(), maxAttempts - before, this::sleep);
+            CommitFence fence = fence(worker, loads);
             List<FileResult> results = retry.execute(context -> {
                 context.setAttribute("loadId", "batch " + batchId);
                 int attempt = tries.incrementAndGet();
@@ -330,7 +336,7 @@ class LoadWorker {
                 try {
                     List<FileResult> loaded = observed(first.account(), () -> {
                         try {
-                            return warehouse.load(batch, file -> open(file, bytes), fence(worker));
+                            return warehouse.load(batch, file -> open(file, bytes), fence);
                         } catch (PartlyLoaded e) {
                             e.settled().forEach(r -> settled.put(r.file().loadId(), r));
                             throw e.failure();
@@ -558,6 +564,7 @@ class LoadWorker {
      * saves — and finish or are released by {@link LoadWorkers}.
      */
     void stopRetrying() {
+        lastStop = Instant.now();
         synchronized (backOffs) {
             stopping = true;
             backOffs.notifyAll();
@@ -654,13 +661,30 @@ class LoadWorker {
     }
 
     /**
-     * The commit fence of a run of {@code worker}: the loads about to be committed must still be this worker's, and
-     * their leases are renewed for the commit. A ledger that does not answer refuses too: a commit it cannot vouch
-     * for might duplicate another worker's.
+     * The commit fence of a run of {@code worker} over {@code claimed}: the loads about to be committed must still be
+     * this worker's for long enough to commit.
+     *
+     * <p>Within half a lease of the claim (its {@code started_at}, on this process's clock, as the lease itself) and with
+     * the pool not stopped since the claim, no one can have taken them: other workers claim a load only once its lease ran out, and
+     * only this process's stop puts a running load back in the queue. Then nothing is asked. Later, the ledger is asked
+     * ({@link LoadQueue#hold}, which renews a lease that ran short); a ledger that does not answer refuses too: a commit
+     * it cannot vouch for might duplicate another worker's.
      */
-    private CommitFence fence(String worker) {
+    private CommitFence fence(String worker, List<Load> claimed) {
+        Map<UUID, Instant> claimedAt = new HashMap<>();
+        claimed.forEach(l -> claimedAt.put(l.id(), l.startedAt()));
+        Duration fresh = properties.lease().dividedBy(2);
         return files -> {
             List<UUID> ids = files.stream().map(FileLoad::loadId).toList();
+            Instant now = Instant.now();
+            Instant stop = lastStop;
+            boolean undisputed = ids.stream().allMatch(id -> {
+                Instant at = claimedAt.get(id);
+                return at != null && (stop == null || stop.isBefore(at)) && now.isBefore(at.plus(fresh));
+            });
+            if (undisputed) {
+                return;
+            }
             boolean held;
             try {
                 held = queue.hold(ids, worker, properties.lease());

@@ -56,6 +56,12 @@ class CommitFenceTest {
             + "o-1,f01,JS-100,2,149.90,EUR,2026-11-23T08:15:00Z,web\n"
             + "o-2,f01,JS-200,1,39.50,EUR,2026-11-23T09:30:00Z,retail\n";
 
+    /**
+     * The workers' lease: short, so that a test can let half of it pass — a takeover needs the lease to have run out,
+     * and within half a lease of its claim the fence asks nothing.
+     */
+    static final Duration LEASE = Duration.ofMillis(800);
+
     @TempDir
     Path dir;
 
@@ -64,6 +70,8 @@ class CommitFenceTest {
     final List<Runnable> onRead = new ArrayList<>();
     /** How many of the next commit fences find the ledger unreachable. */
     int ledgerOutages;
+    /** How often the commit fence asked the ledger. */
+    int asked;
 
     JdbcClient jdbc;
     LoadQueue queue;
@@ -114,6 +122,7 @@ class CommitFenceTest {
         queue = new LoadQueue(jdbc, dataSource, new DataSourceTransactionManager(dataSource)) {
             @Override
             boolean hold(java.util.Collection<UUID> ids, String worker, Duration lease) {
+                asked++;
                 if (ledgerOutages > 0) {
                     ledgerOutages--;
                     throw new DataAccessResourceFailureException("the ledger's connection was reset");
@@ -125,7 +134,7 @@ class CommitFenceTest {
         LoadsProperties properties = new LoadsProperties(
                 1,
                 Duration.ofMillis(500),
-                Duration.ofMinutes(5),
+                LEASE,
                 Duration.ofSeconds(20),
                 new LoadsProperties.Retry(3, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)),
                 1_000_000,
@@ -162,9 +171,19 @@ class CommitFenceTest {
         return load;
     }
 
+    /** Half the lease passes, as in a long pause of the worker. */
+    static void paused() {
+        try {
+            Thread.sleep(LEASE.toMillis() / 2 + 100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** What another worker does once this one's lease ran out: it claims the loads for itself. */
     Runnable takenOver(UUID... ids) {
         return () -> {
+            paused();
             for (UUID id : ids) {
                 jdbc.sql("UPDATE loads SET claimed_by = 'w2', lease_until = :lease WHERE id = :id")
                         .param("lease", Instant.now().plusSeconds(300).atOffset(ZoneOffset.UTC))
@@ -234,10 +253,13 @@ class CommitFenceTest {
     @Test
     void aLoadWhoseLeaseRanOutButThatNobodyTookOverCommitsAndRenewsItsLease() throws SQLException {
         UUID id = queued("orders/f01/late.csv");
-        onRead.add(() -> jdbc.sql("UPDATE loads SET lease_until = :past WHERE id = :id")
-                .param("past", Instant.now().minusSeconds(60).atOffset(ZoneOffset.UTC))
-                .param("id", id)
-                .update());
+        onRead.add(() -> {
+            paused();
+            jdbc.sql("UPDATE loads SET lease_until = :past WHERE id = :id")
+                    .param("past", Instant.now().minusSeconds(60).atOffset(ZoneOffset.UTC))
+                    .param("id", id)
+                    .update();
+        });
 
         worker.run(queue.claim("w1", Duration.ofMinutes(5)).orElseThrow(), "w1");
 
@@ -246,9 +268,28 @@ class CommitFenceTest {
     }
 
     @Test
+    void withinHalfALeaseOfTheClaimTheFenceAsksNothingUnlessThePoolWasStopped() throws SQLException {
+        queued("orders/f01/fresh.csv");
+
+        worker.run(queue.claim("w1", Duration.ofMinutes(5)).orElseThrow(), "w1");
+
+        assertThat(rows()).isEqualTo(2);
+        assertThat(asked).isZero();
+
+        // a stop may put a running load back in the queue: after one, the ledger decides
+        queued("orders/f01/stopped.csv");
+        onRead.add(worker::stopRetrying);
+        worker.run(queue.claim("w1", Duration.ofMinutes(5)).orElseThrow(), "w1");
+
+        assertThat(asked).isEqualTo(1);
+        assertThat(rows()).isEqualTo(4);
+    }
+
+    @Test
     void aCommitTheLedgerCannotVouchForIsRolledBackAndTheLoadQueuedAgain() throws SQLException {
         UUID id = queued("orders/f01/unconfirmed.csv");
         ledgerOutages = 1;
+        onRead.add(CommitFenceTest::paused);
 
         worker.run(queue.claim("w1", Duration.ofMinutes(5)).orElseThrow(), "w1");
 

@@ -404,11 +404,15 @@ class LoadAttemptTest {
     @Test
     void aFileCommittedBeforeTheFenceRefusedTheNextOneStaysLoaded() {
         Two two = claimedTwo("fenced");
-        // file by file: the first file commits; then another worker takes the second load over
+        // file by file: the first file commits; then the pool is stopped (from then on the fence asks the ledger) and
+        // another worker takes the second load over
         onWarehouseCall.add(() -> {});
-        onWarehouseCall.add(() -> jdbc.sql("UPDATE loads SET claimed_by = 'w2' WHERE id = :id")
-                .param("id", two.second())
-                .update());
+        onWarehouseCall.add(() -> {
+            worker.stopRetrying();
+            jdbc.sql("UPDATE loads SET claimed_by = 'w2' WHERE id = :id")
+                    .param("id", two.second())
+                    .update();
+        });
 
         worker.run(two.batch(), "w1");
 
@@ -423,6 +427,8 @@ class LoadAttemptTest {
     void aBatchWhoseClaimTheLedgerCouldNotConfirmGoesBackToTheQueueWithTheTryUncounted() {
         Two two = claimedTwo("unconfirmed");
         fenceOutages = 1;
+        // a stop: from then on the fence asks the ledger
+        onWarehouseCall.add(worker::stopRetrying);
 
         worker.run(two.batch(), "w1");
 
