@@ -83,9 +83,12 @@ class LoadWorker {
     private final LoadMetrics metrics;
     private final Outages outages;
     private final Object backOffs = new Object();
-    private boolean stopping;
-    /** When the worker pool was last stopped: a claim made before a stop may since have been released by it. */
-    private volatile @Nullable Instant lastStop;
+    private volatile boolean stopping;
+    /**
+     * When the worker pool was last stopped or started: a claim made before a stop may since have been put back in the
+     * queue by it, and one made before a start by the start's requeue of loads left {@code LOADING} (H2).
+     */
+    private volatile @Nullable Instant poolChangedAt;
 
     LoadWorker(
             LoadQueue queue,
@@ -564,7 +567,7 @@ class LoadWorker {
      * saves — and finish or are released by {@link LoadWorkers}.
      */
     void stopRetrying() {
-        lastStop = Instant.now();
+        poolChangedAt = Instant.now();
         synchronized (backOffs) {
             stopping = true;
             backOffs.notifyAll();
@@ -573,6 +576,7 @@ class LoadWorker {
 
     /** Retries wait again (the workers started again after a stop). */
     void resumeRetrying() {
+        poolChangedAt = Instant.now();
         synchronized (backOffs) {
             stopping = false;
         }
@@ -664,9 +668,11 @@ class LoadWorker {
      * The commit fence of a run of {@code worker} over {@code claimed}: the loads about to be committed must still be
      * this worker's for long enough to commit.
      *
-     * <p>Within half a lease of the claim (its {@code started_at}, on this process's clock, as the lease itself) and with
-     * the pool not stopped since the claim, no one can have taken them: other workers claim a load only once its lease ran out, and
-     * only this process's stop puts a running load back in the queue. Then nothing is asked. Later, the ledger is asked
+     * <p>Within half a lease of the claim (its {@code started_at}, on this process's clock, as the lease itself; claims
+     * are granted a whole {@code snowhook.loads.lease}), with the pool neither stopping nor stopped or started since the
+     * claim, no one can have taken them: other workers claim a load only once its lease ran out, and only this
+     * process's stop (its release of tries still running) and start (its requeue of loads left {@code LOADING} on H2)
+     * put a running load back in the queue. Then nothing is asked. Later, the ledger is asked
      * ({@link LoadQueue#hold}, which renews a lease that ran short); a ledger that does not answer refuses too: a commit
      * it cannot vouch for might duplicate another worker's.
      */
@@ -677,11 +683,12 @@ class LoadWorker {
         return files -> {
             List<UUID> ids = files.stream().map(FileLoad::loadId).toList();
             Instant now = Instant.now();
-            Instant stop = lastStop;
-            boolean undisputed = ids.stream().allMatch(id -> {
-                Instant at = claimedAt.get(id);
-                return at != null && (stop == null || stop.isBefore(at)) && now.isBefore(at.plus(fresh));
-            });
+            Instant stop = poolChangedAt;
+            boolean undisputed = !stopping
+                    && ids.stream().allMatch(id -> {
+                        Instant at = claimedAt.get(id);
+                        return at != null && (stop == null || stop.isBefore(at)) && now.isBefore(at.plus(fresh));
+                    });
             if (undisputed) {
                 return;
             }

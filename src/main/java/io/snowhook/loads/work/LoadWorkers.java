@@ -69,6 +69,9 @@ class LoadWorkers implements SmartLifecycle {
     private long wokenAt;
 
     private volatile boolean claiming;
+    /** This start's token: a worker of an earlier start, still busy with a try the stop abandoned, stops after it. */
+    private volatile Object generation = new Object();
+
     private volatile boolean started;
     private ExecutorService pool;
     private ScheduledExecutorService leases;
@@ -118,9 +121,11 @@ class LoadWorkers implements SmartLifecycle {
         claiming = true;
         worker.resumeRetrying();
         pool = Executors.newFixedThreadPool(workers, threads("snowhook-loader-"));
+        Object started = new Object();
+        generation = started;
         for (int i = 1; i <= workers; i++) {
             String id = instance + "#" + i;
-            pool.execute(() -> work(id));
+            pool.execute(() -> work(id, started));
         }
         Duration renewEvery = properties.lease().dividedBy(3);
         leases = Executors.newSingleThreadScheduledExecutor(threads("snowhook-lease-"));
@@ -183,10 +188,10 @@ class LoadWorkers implements SmartLifecycle {
         }
     }
 
-    private void work(String id) {
+    private void work(String id, Object started) {
         // when loads were last queued, if that woke this worker or kept it from waiting (0: the poll interval ran out)
         long woken = 0;
-        while (claiming) {
+        while (claiming && generation == started) {
             long seen = wakeUpsSeen();
             if (outages.isDown(Outages.WAREHOUSE)) {
                 // every load needs the warehouse: they wait in the queue until a probe finds it again

@@ -60,7 +60,7 @@ class CommitFenceTest {
      * The workers' lease: short, so that a test can let half of it pass — a takeover needs the lease to have run out,
      * and within half a lease of its claim the fence asks nothing.
      */
-    static final Duration LEASE = Duration.ofMillis(800);
+    static final Duration LEASE = Duration.ofSeconds(2);
 
     @TempDir
     Path dir;
@@ -265,6 +265,7 @@ class CommitFenceTest {
 
         assertThat(rows()).isEqualTo(2);
         assertThat(row(id).status()).isEqualTo(LoadStatus.LOADED);
+        assertThat(asked).as("the ledger renewed the lease").isEqualTo(1);
     }
 
     @Test
@@ -282,6 +283,26 @@ class CommitFenceTest {
         worker.run(queue.claim("w1", Duration.ofMinutes(5)).orElseThrow(), "w1");
 
         assertThat(asked).isEqualTo(1);
+        assertThat(rows()).isEqualTo(4);
+    }
+
+    @Test
+    void aClaimMadeWhileThePoolStopsOrBeforeItStartsAgainIsDecidedByTheLedger() throws SQLException {
+        // claimed after the stop began (the worker was inside its claim): the stop may still release it
+        queued("orders/f01/claimed-while-stopping.csv");
+        worker.stopRetrying();
+        Load whileStopping = queue.claim("w1", Duration.ofMinutes(5)).orElseThrow();
+        worker.run(whileStopping, "w1");
+
+        assertThat(asked).isEqualTo(1);
+
+        // claimed before a start: the start requeues loads left LOADING (H2), so another worker may hold it now
+        queued("orders/f01/claimed-before-start.csv");
+        Load beforeStart = queue.claim("w1", Duration.ofMinutes(5)).orElseThrow();
+        worker.resumeRetrying();
+        worker.run(beforeStart, "w1");
+
+        assertThat(asked).isEqualTo(2);
         assertThat(rows()).isEqualTo(4);
     }
 

@@ -227,6 +227,12 @@ class LoadWorkersTest {
         Load loaded = awaitFinal(load);
         assertThat(loaded.status()).isEqualTo(LoadStatus.LOADED);
         assertThat(LoadWorkerTest.rowsOf(DIR, loaded)).isEqualTo(4);
+        // the abandoned try's worker ends with it instead of claiming on beside the new pool
+        await().atMost(PATIENCE)
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                                .filter(t -> t.isAlive() && t.getName().startsWith("snowhook-loader-"))
+                                .count()
+                        == 2);
     }
 
     String claimedBy(Load load) {
