@@ -11,7 +11,6 @@ import io.snowhook.loads.ledger.Load;
 import io.snowhook.loads.ledger.LoadRows;
 import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.system.Outages;
-import io.snowhook.system.OutagesProperties;
 import io.snowhook.warehouse.duckdb.JavaSipsDuckDb;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -22,18 +21,15 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.util.unit.DataSize;
 
 /**
  * A worker whose lease ran out while its load ran (a long pause, a ledger it could not reach to renew) must not commit
@@ -78,7 +73,7 @@ class CommitFenceTest {
     LoadWorker worker;
     JavaSipsDuckDb duckdb;
 
-    final BlobSource storage = new BlobSource() {
+    final BlobSource storage = new WorkerFixtures.ReadOnlyStorage() {
         @Override
         public BlobContent open(BlobId id, @Nullable String expectedEtag) {
             byte[] bytes = blobs.get(id).getBytes(StandardCharsets.UTF_8);
@@ -94,30 +89,11 @@ class CommitFenceTest {
             };
             return new BlobContent(content, bytes.length, expectedEtag);
         }
-
-        @Override
-        public void pin(BlobId id, String expectedEtag, String pinnedName) {}
-
-        @Override
-        public void delete(BlobId id) {}
-
-        @Override
-        public int deleteOlderThan(String account, String container, String prefix, Instant cutoff) {
-            return 0;
-        }
-
-        @Override
-        public void check() {}
-
-        @Override
-        public void check(String account) {}
     };
 
     @BeforeEach
     void ports() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:commit-fence-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        JdbcDataSource dataSource = WorkerFixtures.ledger("commit-fence");
         jdbc = JdbcClient.create(dataSource);
         queue = new LoadQueue(jdbc, dataSource, new DataSourceTransactionManager(dataSource)) {
             @Override
@@ -131,21 +107,9 @@ class CommitFenceTest {
             }
         };
         duckdb = JavaSipsDuckDb.in(dir);
-        LoadsProperties properties = new LoadsProperties(
-                1,
-                Duration.ofMillis(500),
-                LEASE,
-                Duration.ofSeconds(20),
-                new LoadsProperties.Retry(3, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)),
-                1_000_000,
-                Duration.ofDays(90),
-                2000,
-                Duration.ofHours(1),
-                new LoadsProperties.Batch(50, DataSize.ofGigabytes(1), Duration.ZERO));
-        LoadMetrics metrics = new LoadMetrics(
-                new SimpleMeterRegistry(), statuses -> new EnumMap<>(LoadStatus.class), Clock.systemUTC());
-        Outages outages =
-                new Outages(new OutagesProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(2)), e -> {}, null);
+        LoadsProperties properties = WorkerFixtures.properties(LEASE);
+        LoadMetrics metrics = WorkerFixtures.metrics(new SimpleMeterRegistry());
+        Outages outages = WorkerFixtures.outages();
         worker = new LoadWorker(queue, storage, duckdb.warehouse(), properties, metrics, outages);
     }
 

@@ -13,7 +13,6 @@ import io.snowhook.loads.LoadsProperties;
 import io.snowhook.loads.ledger.Load;
 import io.snowhook.loads.ledger.LoadStatus;
 import io.snowhook.system.Outages;
-import io.snowhook.system.OutagesProperties;
 import io.snowhook.warehouse.CommitFence;
 import io.snowhook.warehouse.FileFormat;
 import io.snowhook.warehouse.FileLoad;
@@ -28,19 +27,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +44,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.util.unit.DataSize;
 
 /**
  * One load attempt, end to end through the worker, with in-memory ports: blob storage and the warehouse are
@@ -80,7 +75,7 @@ class LoadAttemptTest {
     LoadQueue queue;
     LoadWorker worker;
 
-    final BlobSource storage = new BlobSource() {
+    final BlobSource storage = new WorkerFixtures.ReadOnlyStorage() {
         @Override
         public BlobContent open(BlobId id, @Nullable String expectedEtag) {
             String etag = etags.get(id);
@@ -102,23 +97,6 @@ class LoadAttemptTest {
             }
             return new BlobContent(new ByteArrayInputStream(bytes), bytes.length, etag);
         }
-
-        @Override
-        public void pin(BlobId id, String expectedEtag, String pinnedName) {}
-
-        @Override
-        public void delete(BlobId id) {}
-
-        @Override
-        public int deleteOlderThan(String account, String container, String prefix, Instant cutoff) {
-            return 0;
-        }
-
-        @Override
-        public void check() {}
-
-        @Override
-        public void check(String account) {}
     };
 
     final Warehouse warehouse = new Warehouse() {
@@ -155,9 +133,7 @@ class LoadAttemptTest {
 
     @BeforeEach
     void ports() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:load-attempt-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        JdbcDataSource dataSource = WorkerFixtures.ledger("load-attempt");
         jdbc = JdbcClient.create(dataSource);
         queue = new LoadQueue(jdbc, dataSource, new DataSourceTransactionManager(dataSource)) {
             @Override
@@ -193,19 +169,9 @@ class LoadAttemptTest {
                 return super.releaseBatch(batchId, worker, uncounted);
             }
         };
-        LoadsProperties properties = new LoadsProperties(
-                1,
-                Duration.ofMillis(500),
-                Duration.ofMinutes(5),
-                Duration.ofSeconds(20),
-                new LoadsProperties.Retry(3, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)),
-                1_000_000,
-                Duration.ofDays(90),
-                2000,
-                Duration.ofHours(1),
-                new LoadsProperties.Batch(50, DataSize.ofGigabytes(1), Duration.ZERO));
-        LoadMetrics metrics = new LoadMetrics(meters, statuses -> new EnumMap<>(LoadStatus.class), Clock.systemUTC());
-        outages = new Outages(new OutagesProperties(3, Duration.ofSeconds(5), Duration.ofSeconds(2)), e -> {}, null);
+        LoadsProperties properties = WorkerFixtures.properties(Duration.ofMinutes(5));
+        LoadMetrics metrics = WorkerFixtures.metrics(meters);
+        outages = WorkerFixtures.outages();
         worker = new LoadWorker(queue, storage, warehouse, properties, metrics, outages);
     }
 
