@@ -80,8 +80,9 @@ class LoadQueue {
     }
 
     /**
-     * Whether only this process can use the ledger: an H2 database file opened without {@code AUTO_SERVER}
-     * (the embedded default). PostgreSQL, H2 servers and in-memory databases may be shared.
+     * Whether only this process can use the ledger: an H2 database file opened without {@code AUTO_SERVER} and with
+     * its file lock (the embedded default). PostgreSQL, H2 servers, in-memory databases and files opened with {@code
+     * FILE_LOCK=NO} may be shared.
      */
     static boolean isExclusive(String product, String url) {
         String u = url.toLowerCase(Locale.ROOT);
@@ -89,7 +90,8 @@ class LoadQueue {
                 && !u.startsWith("jdbc:h2:mem:")
                 && !u.startsWith("jdbc:h2:tcp:")
                 && !u.startsWith("jdbc:h2:ssl:")
-                && !u.contains("auto_server=true");
+                && !u.contains("auto_server=true")
+                && !u.contains("file_lock=no");
     }
 
     /**

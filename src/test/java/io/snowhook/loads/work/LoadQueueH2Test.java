@@ -27,6 +27,9 @@ class LoadQueueH2Test extends LoadQueueContract {
         assertThat(LoadQueue.isExclusive("H2", "jdbc:h2:./data/ledger")).isTrue();
         assertThat(LoadQueue.isExclusive("H2", "jdbc:h2:file:./data/ledger;AUTO_SERVER=TRUE"))
                 .isFalse();
+        assertThat(LoadQueue.isExclusive("H2", "jdbc:h2:file:./data/ledger;FILE_LOCK=NO"))
+                .as("another process may open it too")
+                .isFalse();
         assertThat(LoadQueue.isExclusive("H2", "jdbc:h2:tcp://db:9092/ledger")).isFalse();
         assertThat(LoadQueue.isExclusive("H2", "jdbc:h2:mem:ledger")).isFalse();
         assertThat(LoadQueue.isExclusive("PostgreSQL", "jdbc:postgresql://127.0.0.1:5432/test"))
