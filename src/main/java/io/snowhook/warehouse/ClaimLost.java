@@ -46,11 +46,6 @@ public class ClaimLost extends RuntimeException {
         return copy;
     }
 
-    /** Whether the holder could not tell (the ledger did not answer), rather than knowing the loads are another's. */
-    public boolean unconfirmed() {
-        return getCause() != null;
-    }
-
     /** The results of the files settled in the same call before the refusal. */
     public List<FileResult> settled() {
         return settled;

@@ -42,6 +42,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -237,7 +238,7 @@ class LoadWorker {
             // the fence refused the commit: the warehouse rolled the try back, nothing of it is in the table, and the
             // try does not count (a takeover leaves nothing to release; a ledger that did not answer is no file's
             // fault)
-            boolean released = releaseHeld(() -> queue.release(load.id(), worker, attempts.get() - 1) ? 1 : 0) > 0;
+            boolean released = releaseHeld(() -> queue.release(load.id(), worker, attempts.get() - 1) ? 1 : 0) == 1;
             log.warn(
                     "load {} of blob {}/{}/{}: not committed, {}; {}",
                     load.id(),
@@ -711,9 +712,9 @@ class LoadWorker {
      * Puts back loads this worker still holds after a refused commit; 0 when the ledger does not answer (they stay
      * {@code LOADING} until their leases run out, then run again).
      */
-    private static int releaseHeld(Supplier<Integer> release) {
+    private static int releaseHeld(IntSupplier release) {
         try {
-            return release.get();
+            return release.getAsInt();
         } catch (RuntimeException e) {
             log.warn("could not put the loads back in the queue: {}", describe(e));
             return 0;

@@ -54,9 +54,10 @@ class LoadWorkers implements SmartLifecycle {
     /**
      * This start's workers' name prefix, new at every start: a try abandoned by a stop that outlasted the grace period
      * may still be running, and must never pass for a worker of the next start (the commit fence and every conditional
-     * update tell a claim's holder by this name).
+     * update tell a claim's holder by this name); a worker of an earlier start, still busy with a try the stop
+     * abandoned, stops after it.
      */
-    private String instance;
+    private volatile String instance = "";
 
     private final LoadQueue.Batching batching;
     private final LoadMetrics metrics;
@@ -69,9 +70,6 @@ class LoadWorkers implements SmartLifecycle {
     private long wokenAt;
 
     private volatile boolean claiming;
-    /** This start's token: a worker of an earlier start, still busy with a try the stop abandoned, stops after it. */
-    private volatile Object generation = new Object();
-
     private volatile boolean started;
     private ExecutorService pool;
     private ScheduledExecutorService leases;
@@ -97,7 +95,6 @@ class LoadWorkers implements SmartLifecycle {
         this.worker = worker;
         this.properties = properties;
         this.batching = LoadQueue.Batching.of(properties.batch());
-        this.instance = instanceName();
     }
 
     private static String instanceName() {
@@ -121,11 +118,10 @@ class LoadWorkers implements SmartLifecycle {
         claiming = true;
         worker.resumeRetrying();
         pool = Executors.newFixedThreadPool(workers, threads("snowhook-loader-"));
-        Object started = new Object();
-        generation = started;
+        String run = instance;
         for (int i = 1; i <= workers; i++) {
-            String id = instance + "#" + i;
-            pool.execute(() -> work(id, started));
+            String id = run + "#" + i;
+            pool.execute(() -> work(id, run));
         }
         Duration renewEvery = properties.lease().dividedBy(3);
         leases = Executors.newSingleThreadScheduledExecutor(threads("snowhook-lease-"));
@@ -188,10 +184,10 @@ class LoadWorkers implements SmartLifecycle {
         }
     }
 
-    private void work(String id, Object started) {
+    private void work(String id, String run) {
         // when loads were last queued, if that woke this worker or kept it from waiting (0: the poll interval ran out)
         long woken = 0;
-        while (claiming && generation == started) {
+        while (claiming && run.equals(instance)) {
             long seen = wakeUpsSeen();
             if (outages.isDown(Outages.WAREHOUSE)) {
                 // every load needs the warehouse: they wait in the queue until a probe finds it again
